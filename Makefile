@@ -1,0 +1,37 @@
+# The few commands a person types. Each sets itself up: a virtualenv in .venv
+# with the project and its dev extra installed, re-installed when
+# pyproject.toml changes.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run console test lint check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/factbot run
+
+console: $(STAMP)
+	$(VENV)/bin/factbot console
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/mypy
+
+check: $(STAMP)
+	$(VENV)/bin/factbot check
+
+test: lint check
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+"""factbot: sourced answers to questions about a curated fact store."""
+
+__version__ = "0.1.0"

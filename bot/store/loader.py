@@ -1,0 +1,325 @@
+"""Load the fact store from disk and check it.
+
+`load_store` returns a `Store` or raises `StoreError` listing every problem
+with its `file:line` and what to do. The checks (see `factbot check`):
+
+* each YAML file parses, and has the schema described in `facts/README.md`;
+* fact ids are unique across the store;
+* places, metrics and units come from the vocabulary;
+* every quote occurs verbatim (whitespace-normalised) in its document;
+* the stated figure, and any stated change, occur in the quote;
+* periods follow the grammar in `bot.store.periods`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.store.model import Change, Fact, Metric, Place, Source, Unit, Vocabulary
+from bot.store.periods import PeriodError, parse_period
+from bot.store.problems import Problem, StoreError
+from bot.store.snapshot import Store
+from bot.store.yamlio import LineDict, YamlError, line_of, load_yaml
+
+VOCABULARY_FILE = "vocabulary.yaml"
+SOURCES_FILE = "sources.yaml"
+
+FACT_REQUIRED = ("id", "place", "metric", "period", "value", "unit", "figure", "quote")
+FACT_OPTIONAL = ("qualifier", "change", "equivalent", "note", "tags")
+QUALIFIERS = (
+    "about", "nearly", "almost", "over", "more than", "exceeded", "exceeding",
+    "less than", "at least", "record", "surpassed",
+)  # fmt: skip
+FILE_KEYS = ("doc", "facts", "uncited")
+CHANGE_KINDS = ("yoy", "since", "fold", "average_annual", "cumulative")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class StorePaths:
+    facts_dir: Path
+    seeds_dir: Path
+
+    @classmethod
+    def beside(cls, facts_dir: Path, seeds_dir: Path | None = None) -> StorePaths:
+        return cls(facts_dir, seeds_dir if seeds_dir is not None else facts_dir.parent / "seeds")
+
+
+@dataclass
+class _Collector:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int, message: str) -> None:
+        self.problems.append(Problem(str(path), line, message))
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def _section(
+    data: Any, key: str, path: Path, out: _Collector
+) -> list[tuple[str, LineDict]]:
+    section = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        out.add(path, line_of(data, 1), f"missing the '{key}:' mapping")
+        return []
+    entries = []
+    for name, body in section.items():
+        if not isinstance(body, LineDict) or not isinstance(body.get("name"), str):
+            out.add(path, line_of(body, line_of(section)), f"{key}.{name}: needs a 'name:'")
+            continue
+        entries.append((str(name), body))
+    return entries
+
+
+def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
+    try:
+        data = load_yaml(path)
+    except YamlError as exc:
+        out.add(path, exc.line, exc.message)
+        return Vocabulary({}, {}, {})
+    units = {
+        k: Unit(k, b["name"], _strings(b.get("aliases"))) for k, b in _section(data, "units", path, out)
+    }
+    places = {
+        k: Place(k, b["name"], str(b.get("kind", "place")), _strings(b.get("aliases")), b.get("within"))
+        for k, b in _section(data, "places", path, out)
+    }
+    metrics = {
+        k: Metric(k, b["name"], _strings(b.get("aliases")), str(b.get("description", "")))
+        for k, b in _section(data, "metrics", path, out)
+    }
+    for place in places.values():
+        if place.within is not None and place.within not in places:
+            out.add(path, 0, f"place {place.key} is within unknown place {place.within!r}")
+    return Vocabulary(places=places, metrics=metrics, units=units)
+
+
+def load_sources(path: Path, seeds_dir: Path, out: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
+    try:
+        data = load_yaml(path)
+    except YamlError as exc:
+        out.add(path, exc.line, exc.message)
+        return {}, {}
+    items = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        out.add(path, 1, "missing the 'documents:' list")
+        return {}, {}
+    sources: dict[str, Source] = {}
+    texts: dict[str, str] = {}
+    for item in items:
+        line = line_of(item)
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str | int) for k in ("file", "title", "publisher", "date")
+        ):
+            out.add(path, line, "each document needs file, title, publisher and date")
+            continue
+        name = str(item["file"])
+        doc_path = seeds_dir / name
+        try:
+            texts[name] = doc_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.add(path, line, f"document {name} cannot be read from {seeds_dir}: {exc}")
+            continue
+        relative = item.get("relative_dates") or {}
+        sources[name] = Source(
+            file=name,
+            title=str(item["title"]),
+            publisher=str(item["publisher"]),
+            date=str(item["date"]),
+            date_note=str(item.get("date_note", "")),
+            relative_dates=tuple((str(k), str(v)) for k, v in dict(relative).items()),
+        )
+    return sources, texts
+
+
+class _FactReader:
+    """Turns one fact mapping into a `Fact`, reporting every problem it sees."""
+
+    def __init__(
+        self,
+        path: Path,
+        vocabulary: Vocabulary,
+        doc: str,
+        doc_text: str | None,
+        out: _Collector,
+    ) -> None:
+        self.path = path
+        self.vocabulary = vocabulary
+        self.doc = doc
+        self.doc_text = normalise_space(doc_text) if doc_text is not None else None
+        self.out = out
+
+    def read(self, raw: Any, display: str) -> Fact | None:
+        line = line_of(raw)
+        if not isinstance(raw, dict):
+            self.out.add(self.path, line, "a fact must be a mapping with id, place, metric, ...")
+            return None
+        ok = True
+
+        def fail(message: str) -> None:
+            nonlocal ok
+            ok = False
+            self.out.add(self.path, line, message)
+
+        fact_id = str(raw.get("id", "?"))
+        for key in FACT_REQUIRED:
+            if raw.get(key) in (None, ""):
+                fail(f"fact {fact_id}: missing '{key}:'")
+        for key in raw:
+            if key not in FACT_REQUIRED and key not in FACT_OPTIONAL:
+                allowed = ", ".join(FACT_REQUIRED + FACT_OPTIONAL)
+                fail(f"fact {fact_id}: unknown key '{key}:' (allowed: {allowed})")
+        if not ok:
+            return None
+        if not _ID_RE.match(fact_id):
+            fail(f"fact id {fact_id!r}: use lower-case letters, digits, '.', '_' and '-'")
+        self._check_ref(raw["place"], self.vocabulary.places, "place", fact_id, fail)
+        self._check_ref(raw["metric"], self.vocabulary.metrics, "metric", fact_id, fail)
+        self._check_ref(raw["unit"], self.vocabulary.units, "unit", fact_id, fail)
+        value = raw["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            fail(f"fact {fact_id}: value {value!r} must be a number (write 10000000000, not '10 billion')")
+        try:
+            period = parse_period(raw["period"])
+        except PeriodError as exc:
+            fail(f"fact {fact_id}: {exc}")
+        quote = normalise_space(str(raw["quote"]))
+        figure = str(raw["figure"])
+        if self.doc_text is not None and quote not in self.doc_text:
+            fail(f"fact {fact_id}: the quote is not in {self.doc}; copy the sentence verbatim from the document")
+        if normalise_space(figure) not in quote:
+            fail(f"fact {fact_id}: figure {figure!r} is not in the quote; copy it as the document writes it")
+        qualifier = raw.get("qualifier")
+        if qualifier is not None and str(qualifier) not in QUALIFIERS:
+            fail(f"fact {fact_id}: qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}")
+        change = self._change(raw.get("change"), quote, fact_id, fail)
+        equivalent = raw.get("equivalent")
+        if equivalent is not None and normalise_space(str(equivalent)) not in quote:
+            fail(f"fact {fact_id}: equivalent {equivalent!r} is not in the quote")
+        if not ok:
+            return None
+        return Fact(
+            id=fact_id,
+            place=str(raw["place"]),
+            metric=str(raw["metric"]),
+            period=period,
+            value=float(value),
+            unit=str(raw["unit"]),
+            figure=figure,
+            quote=quote,
+            doc=self.doc,
+            qualifier=str(qualifier) if qualifier is not None else None,
+            change=change,
+            equivalent=str(equivalent) if equivalent is not None else None,
+            note=str(raw["note"]) if raw.get("note") else None,
+            file=display,
+            line=line,
+            tags=_strings(raw.get("tags")),
+        )
+
+    @staticmethod
+    def _check_ref(
+        value: Any, known: dict[str, Any], what: str, fact_id: str, fail: Callable[[str], None]
+    ) -> None:
+        if str(value) not in known:
+            fail(f"fact {fact_id}: unknown {what} {value!r}; add it to {VOCABULARY_FILE} or fix the spelling")
+
+    @staticmethod
+    def _change(raw: Any, quote: str, fact_id: str, fail: Callable[[str], None]) -> Change | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or "figure" not in raw or "kind" not in raw:
+            fail(f"fact {fact_id}: change needs 'kind:' and 'figure:'")
+            return None
+        kind, figure = str(raw["kind"]), str(raw["figure"])
+        if kind not in CHANGE_KINDS:
+            fail(f"fact {fact_id}: change kind {kind!r} is not one of {', '.join(CHANGE_KINDS)}")
+        if normalise_space(figure) not in quote:
+            fail(f"fact {fact_id}: change figure {figure!r} is not in the quote")
+        value = raw.get("value")
+        base = raw.get("base")
+        if base is not None:
+            try:
+                parse_period(base)
+            except PeriodError as exc:
+                fail(f"fact {fact_id}: change base: {exc}")
+        return Change(
+            kind=kind,
+            figure=figure,
+            value=float(value) if isinstance(value, int | float) else None,
+            base=str(base) if base is not None else None,
+        )
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def collect(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
+    """Load everything, returning the store (if it could be built) and all problems."""
+    out = _Collector()
+    facts_dir = paths.facts_dir
+    vocab_path = facts_dir / VOCABULARY_FILE
+    if not vocab_path.is_file():
+        out.add(vocab_path, 0, f"no vocabulary: is {facts_dir} the facts directory?")
+        return None, out.problems
+    vocabulary = load_vocabulary(vocab_path, out)
+    sources, texts = load_sources(paths.seeds_dir / SOURCES_FILE, paths.seeds_dir, out)
+    facts: list[Fact] = []
+    seen: dict[str, str] = {}
+    for path in sorted(facts_dir.glob("*.yaml")):
+        if path.name == VOCABULARY_FILE:
+            continue
+        display = _display(path, facts_dir)
+        try:
+            data = load_yaml(path)
+        except YamlError as exc:
+            out.add(display, exc.line, exc.message)
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+            out.add(display, 1, "a fact file needs 'doc:' and a 'facts:' list")
+            continue
+        for key in data:
+            if key not in FILE_KEYS:
+                out.add(display, line_of(data, 1), f"unknown top-level key '{key}:' (allowed: {', '.join(FILE_KEYS)})")
+        doc = str(data.get("doc", ""))
+        if doc not in sources:
+            out.add(display, line_of(data, 1), f"doc {doc!r} is not listed in seeds/{SOURCES_FILE}")
+        reader = _FactReader(path=Path(display), vocabulary=vocabulary, doc=doc, doc_text=texts.get(doc), out=out)
+        for raw in data["facts"]:
+            fact = reader.read(raw, display)
+            if fact is None:
+                continue
+            if fact.id in seen:
+                out.add(display, fact.line, f"duplicate id {fact.id!r} (first at {seen[fact.id]}); ids must be unique")
+                continue
+            seen[fact.id] = f"{display}:{fact.line}"
+            facts.append(fact)
+    if out.problems:
+        return None, out.problems
+    return Store(vocabulary=vocabulary, sources=sources, facts=tuple(facts), documents=texts), []
+
+
+def load_store(paths: StorePaths) -> Store:
+    store, problems = collect(paths)
+    if store is None:
+        raise StoreError(problems)
+    return store
