@@ -1,21 +1,33 @@
-"""The `factbot` command line."""
+"""The `factbot` command line: run, console, ask, check, coverage, extract, sources."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from bot.commands import CommandRouter, source_detail, sources_text
 from bot.config import ConfigError, Settings
-from bot.store import StorePaths, collect
+from bot.render_text import answer_text
+from bot.service import FactService
+from bot.store import StoreError, StorePaths, collect
+
+log = logging.getLogger("factbot")
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _paths(settings: Settings) -> StorePaths:
+def store_paths(settings: Settings) -> StorePaths:
     return StorePaths(settings.facts_dir, settings.seeds_dir)
 
 
+def load_service(settings: Settings) -> FactService:
+    return FactService.load(store_paths(settings))
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    store, problems = collect(_paths(settings))
+    store, problems = collect(store_paths(settings))
     for problem in problems:
         print(problem, file=sys.stderr)
     if store is None:
@@ -25,13 +37,97 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="factbot", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate the fact store; non-zero exit on any error").set_defaults(
-        func=cmd_check
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = load_service(settings).engine
+    queries: Iterable[str] = (
+        (line.rstrip("\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
     )
+    for query in queries:
+        answer = engine.ask(query)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(answer_text(answer), flush=True)
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    router = CommandRouter(load_service(settings), settings.prefix)
+    return run_console(router)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        print(
+            "No DISCORD_TOKEN set: starting the local console. To connect to Discord, put "
+            "DISCORD_TOKEN=... in the environment or .env (see README).",
+            flush=True,
+        )
+        return cmd_console(args, settings)
+    from bot.discord_app.runner import run_bot  # imported here: the console needs no discord.py
+
+    return run_bot(settings)
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    store = load_service(settings).store
+    print(source_detail(store, args.doc).text if args.doc else sources_text(store))
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.coverage import coverage_report
+
+    store = load_service(settings).store
+    gaps = coverage_report(store, settings.facts_dir)
+    for gap in gaps:
+        print(gap)
+    print(f"{len(gaps)} numeric statement(s) cited by no fact", file=sys.stderr)
+    return 1 if gaps and args.strict else 0
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.store.extract import extract_candidates
+
+    service = load_service(settings)
+    print(extract_candidates(Path(args.seedfile), service.engine), end="")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="factbot", description="Sourced answers from a curated fact store.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(func=handler)
+        return command
+
+    add("run", cmd_run, "run the Discord bot (the local console when DISCORD_TOKEN is not set)")
+    add("console", cmd_console, "a local prompt taking the bot's commands and plain questions")
+    ask = add("ask", cmd_ask, "answer one question; '-' reads one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question (JSONL)")
+    ask.add_argument("query", nargs="+", help="the question, or '-' for stdin")
+    add("check", cmd_check, "validate the fact store; non-zero exit on any error")
+    coverage = add("coverage", cmd_coverage, "list numbers in seeds/ that no fact cites")
+    coverage.add_argument("--strict", action="store_true", help="exit 1 if anything is listed")
+    extract = add("extract", cmd_extract, "propose candidate facts (YAML) from a seed document")
+    extract.add_argument("seedfile", help="path of the document, e.g. seeds/NEW.txt")
+    sources = add("sources", cmd_sources, "list the source documents, or show one")
+    sources.add_argument("doc", nargs="?", help="a document number, file name or title words")
+    for register in _extensions():
+        register(sub)
     return parser
+
+
+def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
+    """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
+    found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,7 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return int(args.func(args, settings))
     except ConfigError as exc:
-        print(f"factbot: {exc}", file=sys.stderr)
+        print(f"factbot: configuration: {exc}", file=sys.stderr)
         return 2
-    return int(args.func(args, settings))
+    except StoreError as exc:
+        print(f"factbot: {exc}\nRun 'factbot check' for the full list.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -87,8 +87,6 @@ class Period:
         half_or_quarter = _NAMED_PARTS.get((start.month, end.month))
         if half_or_quarter:
             return f"{half_or_quarter} {start.year}"
-        if start.month == 1:
-            return f"the first {self.months} months of {start.year}"
         return f"{MONTH_NAMES[start.month - 1]} to {MONTH_NAMES[end.month - 1]} {end.year}"
 
     def coverage_note(self) -> str:
@@ -148,10 +146,7 @@ def parse_period(raw: str | int) -> Period:
         month = _month(m[1], m[2], text)
         return Period(text, PeriodKind.PARTIAL, month, month)
     if m := _RE_ASOF.match(text):
-        if m[3]:
-            point = Month(int(m[3]), 12)
-        else:
-            point = _month(m[1], m[2], text)
+        point = Month(int(m[3]), 12) if m[3] else _month(m[1], m[2], text)
         return Period(text, PeriodKind.AS_OF, point, point)
     if "/" in text:
         left, _, right = text.partition("/")

@@ -1,0 +1,146 @@
+"""The text commands every adapter shares: `!trade xizang 2023`, `!fact ...`,
+`!sources`, `!source <doc>`, `!help`.
+
+The console uses this router directly; the Discord bot registers the same
+specs as discord.py commands. Any metric alias works as a command name
+(`!tourism tibet 2023`, `!gdp xinjiang 2024`): the name becomes part of the
+query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answer import Answer, source_text
+from bot.query.text import fold, words
+from bot.service import FactService
+from bot.store.snapshot import Store
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    help: str
+    aliases: tuple[str, ...] = ()
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("trade", "trade <place> [period]", "Foreign trade of a place, e.g. trade xizang 2023"),
+    CommandSpec("fact", "fact <question>", "Ask any question, e.g. fact GDP of Xizang in 2023", ("ask",)),
+    CommandSpec("sources", "sources", "List the source documents"),
+    CommandSpec("source", "source <document>", "Show one document: title, date, and the facts citing it"),
+    CommandSpec("help", "help", "This list of commands"),
+)
+METRIC_COMMAND_HELP = (
+    "Any figure works as a command: tourism tibet 2023, gdp xinjiang 2024, power xizang, "
+    "cement xizang 2023 ..."
+)
+
+
+@dataclass(frozen=True)
+class TextReply:
+    """A reply that is not an answer to a figure question (help, sources, errors)."""
+
+    text: str
+    error: bool = False
+
+
+Reply = Answer | TextReply
+
+
+def help_text(prefix: str, specs: tuple[CommandSpec, ...] = COMMANDS) -> str:
+    lines = ["Commands:"]
+    for spec in specs:
+        also = f" (also {', '.join(prefix + a for a in spec.aliases)})" if spec.aliases else ""
+        lines.append(f"  {prefix}{spec.usage} - {spec.help}{also}")
+    lines.append(f"  {METRIC_COMMAND_HELP}")
+    lines.append("  Or just ask: How much did Xinjiang trade with Belt and Road countries in H1 2023?")
+    return "\n".join(lines)
+
+
+def sources_text(store: Store) -> str:
+    lines = ["Source documents:"]
+    for i, source in enumerate(store.sources.values(), 1):
+        count = len(store.by_doc.get(source.file, ()))
+        lines.append(f"  {i}. {source_text(source)} - {count} facts [{source.file}]")
+    return "\n".join(lines)
+
+
+def find_source(store: Store, ref: str) -> str | None:
+    """A document by number (1-based), file name, file prefix or words of its title."""
+    ref = ref.strip()
+    files = list(store.sources)
+    if ref.isdigit() and 1 <= int(ref) <= len(files):
+        return files[int(ref) - 1]
+    for name in files:
+        if name == ref or name.startswith(ref) or name.split("_")[0] == ref.zfill(3):
+            return name
+    wanted = set(words(ref))
+    scored = [(len(wanted & set(words(store.sources[f].title))), f) for f in files]
+    best = max(scored, default=(0, ""))
+    return best[1] if best[0] > 0 else None
+
+
+def source_detail(store: Store, ref: str) -> TextReply:
+    name = find_source(store, ref)
+    if name is None:
+        return TextReply(f"No document matches '{ref}'. Try sources for the list.", error=True)
+    source = store.sources[name]
+    facts = store.by_doc.get(name, ())
+    lines = [source_text(source), f"File: {name}"]
+    if source.date_note:
+        lines.append(f"Date: {source.date_note}")
+    lines.append(f"{len(facts)} facts cite it:")
+    for fact in facts:
+        lines.append(f"  - {fact.id}: {fact.figure} ({fact.period.label()})")
+    return TextReply("\n".join(lines))
+
+
+class CommandRouter:
+    def __init__(self, service: FactService, prefix: str = "!") -> None:
+        self.service = service
+        self.prefix = prefix
+
+    def is_command_name(self, name: str) -> bool:
+        """Known command or a metric word ("tourism", "gdp") that makes sense as a query start."""
+        folded = fold(name)
+        if any(folded == s.name or folded in s.aliases for s in COMMANDS):
+            return True
+        index = self.service.engine.index
+        return folded in index.token_weight or bool(index.match_metric_token(folded))
+
+    def run(self, name: str, args: str) -> Reply:
+        name = fold(name)
+        args = args.strip()
+        store = self.service.store
+        if name == "help":
+            return TextReply(help_text(self.prefix))
+        if name == "sources":
+            return TextReply(sources_text(store))
+        if name == "source":
+            if not args:
+                return TextReply(f"Usage: {self.prefix}source <document number or name>", error=True)
+            return source_detail(store, args)
+        if name in ("fact", "ask"):
+            if not args:
+                return TextReply(f"Usage: {self.prefix}fact <question>", error=True)
+            return self.service.engine.ask(args)
+        if self.is_command_name(name):
+            return self.service.engine.ask(f"{name} {args}".strip())
+        return TextReply(
+            f"Unknown command '{self.prefix}{name}'. Try {self.prefix}help, or just ask a question.", error=True
+        )
+
+    def handle(self, line: str) -> Reply | None:
+        """A line typed in the console: a prefixed command or a plain question."""
+        line = line.strip()
+        if not line:
+            return None
+        if line.startswith(self.prefix):
+            body = line[len(self.prefix) :].strip()
+            name, _, args = body.partition(" ")
+            if not name:
+                return TextReply(f"Empty command. Try {self.prefix}help.", error=True)
+            return self.run(name, args)
+        return self.service.engine.ask(line)

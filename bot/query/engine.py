@@ -1,0 +1,445 @@
+"""The query engine: text in, `Answer` out. No Discord inside.
+
+The engine is built once per store snapshot (the indexes are part of it), so
+a reload builds a new engine and swaps it with the store.
+
+Rules (from the product brief):
+* a year query prefers the full-year figure; a partial-period figure answers
+  only when it is the only figure for that year, and the answer says which
+  months it covers;
+* a figure for another period or place is never presented as the answer: it
+  is offered as `nearest`, clearly labelled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.answer import Answer, Interpretation, Status, fact_line, view
+from bot.query.index import VocabularyIndex
+from bot.query.parser import MetricHit, ParsedQuery, QueryParser
+from bot.store.model import Fact
+from bot.store.periods import Period, PeriodKind
+from bot.store.snapshot import Store
+
+MAX_QUERY_CHARS = 300  # longer input is cut: no question needs more
+MAX_LISTED = 5
+# A second metric this close to the best one makes the query ambiguous.
+METRIC_TIE = 0.9
+# Below this share of an alias matched, a metric is a guess, not a reading.
+METRIC_MIN_COVERAGE = 0.5
+
+_KIND_RANK = {PeriodKind.YEAR: 3, PeriodKind.AS_OF: 2, PeriodKind.PARTIAL: 1, PeriodKind.SPAN: 0}
+
+
+@dataclass(frozen=True)
+class Selection:
+    status: Status
+    facts: tuple[Fact, ...]  # the answer first (answered), or the nearest/listed ones
+    note: str = ""
+
+
+def _precision(fact: Fact) -> int:
+    return sum(c.isdigit() for c in fact.figure)
+
+
+def _best_of_same(facts: Sequence[Fact]) -> list[Fact]:
+    """Order facts stating the same thing: the most precise figure first."""
+    return sorted(facts, key=lambda f: (-_precision(f), f.doc, f.id))
+
+
+def _distance(a: Period, b: Period) -> float:
+    mid_a = (a.start.ordinal + a.end.ordinal) / 2
+    mid_b = (b.start.ordinal + b.end.ordinal) / 2
+    return abs(mid_a - mid_b) + abs(a.months - b.months) / 4
+
+
+def _latest(facts: Iterable[Fact]) -> list[Fact]:
+    return sorted(facts, key=lambda f: (-f.period.end.ordinal, -_KIND_RANK[f.period.kind], -_precision(f)))
+
+
+def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool = False) -> Selection:
+    """Pick the facts of one place and metric that answer the asked period."""
+    if not facts:
+        return Selection(Status.NOT_FOUND, ())
+    if asked is None or asked.kind is PeriodKind.AS_OF:
+        non_span = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
+        ordered = _latest(non_span)
+        first = ordered[0]
+        same = [f for f in ordered if f.period == first.period]
+        others = [f for f in ordered if f.period != first.period]
+        return Selection(Status.ANSWERED, tuple(_best_of_same(same) + others))
+    exact = [f for f in facts if f.period.start == asked.start and f.period.end == asked.end]
+    if exact:
+        return Selection(Status.ANSWERED, tuple(_best_of_same(exact)))
+    if asked.kind is PeriodKind.YEAR:
+        year = asked.start.year
+        partial = [f for f in facts if f.period.kind is PeriodKind.PARTIAL and f.period.start.year == year]
+        if len({f.period for f in partial}) == 1:
+            return Selection(Status.ANSWERED, tuple(_best_of_same(partial)), note="partial")
+        if len(partial) > 1:
+            return Selection(Status.AMBIGUOUS, tuple(sorted(partial, key=lambda f: -f.period.months)))
+        stock = [f for f in facts if f.period.kind is PeriodKind.AS_OF and f.period.end.year == year]
+        if stock:
+            return Selection(Status.ANSWERED, tuple(_best_of_same(stock)), note="as_of")
+    if asked.kind is PeriodKind.SPAN:
+        same_years = [
+            f
+            for f in facts
+            if f.period.kind is PeriodKind.SPAN
+            and f.period.start.year == asked.start.year
+            and (open_end or f.period.end.year == asked.end.year)
+        ]
+        if same_years:
+            return Selection(Status.ANSWERED, tuple(_best_of_same(same_years)), note="span")
+        inside = [f for f in facts if f.period.kind is PeriodKind.YEAR and asked.covers_year(f.period.start.year)]
+        if len(inside) >= 2:
+            return Selection(Status.ANSWERED, tuple(_latest(inside)), note="series")
+    candidates = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
+    nearest = sorted(candidates, key=lambda f: (_distance(f.period, asked), -_KIND_RANK[f.period.kind]))
+    return Selection(Status.NEAREST, tuple(nearest[:MAX_LISTED]))
+
+
+class Engine:
+    def __init__(self, store: Store, today: date | None = None) -> None:
+        self.store = store
+        self.today = today
+        self.places_with_facts = {f.place for f in store.facts}
+        self.index = VocabularyIndex(store.vocabulary, self.places_with_facts)
+        self.parser = QueryParser(self.index)
+        self.metrics_by_place: dict[str, set[str]] = {}
+        self.places_by_metric: dict[str, set[str]] = {}
+        for place, metric in store.by_place_metric:
+            self.metrics_by_place.setdefault(place, set()).add(metric)
+            self.places_by_metric.setdefault(metric, set()).add(place)
+        # suggestions for questions nothing matched: one label per place and metric pair
+        self._pair_labels = [
+            f"{store.metric_name(m)} {store.place_name(p)}" for (p, m) in store.by_place_metric
+        ]
+        self._pair_keys = list(store.by_place_metric)
+
+    # -- public ---------------------------------------------------------
+    def ask(self, query: str) -> Answer:
+        text = " ".join(query.split())[:MAX_QUERY_CHARS]
+        if not text:
+            return Answer(
+                query=query,
+                status=Status.NOT_FOUND,
+                interpretation=Interpretation(),
+                message="Empty question: ask for a place, a figure and a period, e.g. 'trade xizang 2023'.",
+                suggestions=self._default_suggestions(),
+            )
+        parsed = self.parser.parse(text, self.today)
+        return self._answer(query, parsed)
+
+    def timed_ask(self, query: str) -> tuple[Answer, float]:
+        start = time.perf_counter()
+        answer = self.ask(query)
+        return answer, (time.perf_counter() - start) * 1000.0
+
+    # -- the decision ---------------------------------------------------
+    def _answer(self, query: str, parsed: ParsedQuery) -> Answer:
+        metrics = [m for m in parsed.metrics if m.coverage >= METRIC_MIN_COVERAGE]
+        places = [p.place for p in parsed.places]
+        if not metrics:
+            return self._no_metric(query, parsed, places)
+        if not places:
+            return self._no_place(query, parsed, metrics)
+        covered = [p for p in places if p in self.places_with_facts]
+        if len(covered) > 1:
+            return self._several_places(query, parsed, covered, metrics)
+        place = covered[0] if covered else places[0]
+        metric = self._choose_metric(place, metrics)
+        if metric is None:
+            return self._tied_metrics(query, parsed, place, metrics)
+        facts = self.store.by_place_metric.get((place, metric.metric), ())
+        interp = self._interp(parsed, place, metric.metric)
+        if not facts:
+            return self._missing_pair(query, parsed, place, metric.metric, interp, places)
+        selection = select_period(facts, parsed.period, open_end=parsed.open_end)
+        base_score = parsed.places[0].similarity * min(1.0, metric.coverage)
+        if len(places) > len(covered) and covered:
+            # another named place (a partner country, a province) the figure is not about
+            others = ", ".join(self.store.place_name(p) for p in places if p not in covered)
+            return self._nearest(
+                query, parsed, interp, list(selection.facts) or list(facts),
+                reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
+            )
+        if selection.status is Status.ANSWERED:
+            return self._answered(query, parsed, interp, selection, base_score)
+        if selection.status is Status.AMBIGUOUS:
+            return self._ambiguous(query, parsed, interp, list(selection.facts), base_score * 0.7)
+        return self._nearest(
+            query, parsed, interp, list(selection.facts),
+            reason=f"No figure for {interp.title}.", score=base_score * 0.5,
+        )
+
+    def _choose_metric(self, place: str, metrics: list[MetricHit]) -> MetricHit | None:
+        """The best metric; None when two metrics the place has are about equally good."""
+        top = metrics[0]
+        available = self.metrics_by_place.get(place, set())
+        close = [m for m in metrics if m.score >= top.score * METRIC_TIE]
+        close_available = [m for m in close if m.metric in available]
+        if top.metric in available:
+            rivals = [m for m in close_available if m.metric != top.metric and m.coverage >= top.coverage]
+            return None if rivals else top
+        if len(close_available) == 1:
+            return close_available[0]
+        if len(close_available) > 1:
+            return None
+        return top
+
+    # -- outcomes -------------------------------------------------------
+    def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:
+        period = parsed.period
+        return Interpretation(
+            place=self.store.place_name(place) if place else None,
+            metric=self.store.metric_name(metric) if metric else None,
+            period=period.label() if period else None,
+            place_key=place,
+            metric_key=metric,
+            period_code=period.text if period else None,
+        )
+
+    def _answered(
+        self, query: str, parsed: ParsedQuery, interp: Interpretation, selection: Selection, score: float
+    ) -> Answer:
+        facts = list(selection.facts)
+        main = facts[0]
+        same_period = [f for f in facts[1:] if f.period == main.period]
+        extra = ""
+        if same_period:
+            extra = "Also stated as " + "; ".join(
+                f"{f.figure} in {self.store.source_of(f).title} ({self.store.source_of(f).date})" for f in same_period
+            )
+        if selection.note == "partial":
+            whole = parsed.period.label() if parsed.period else str(main.period.start.year)
+            extra = (extra + ". " if extra else "") + f"The documents give no figure for the whole of {whole}"
+        alternatives: list[Fact] = same_period
+        if selection.note == "series":
+            series = sorted(facts, key=lambda f: f.period.start.ordinal)
+            extra = "Series: " + "; ".join(f"{f.period.label()}: {f.figure}" for f in series)
+            alternatives = [f for f in series if f is not main]
+        answer_view = view(main, self.store, extra=extra)
+        if parsed.period is None or parsed.period.kind is PeriodKind.AS_OF:
+            interp = Interpretation(
+                place=interp.place, metric=interp.metric, period=main.period.label(),
+                place_key=interp.place_key, metric_key=interp.metric_key, period_code=main.period.text,
+            )
+            score *= 0.95
+        elif selection.note:
+            score *= 0.9
+        siblings = self.store.by_place_metric.get((main.place, main.metric), ())
+        other_periods = [f for f in siblings if f.period != main.period]
+        return Answer(
+            query=query,
+            status=Status.ANSWERED,
+            interpretation=interp,
+            message=answer_view.text,
+            fact=answer_view,
+            alternatives=tuple(view(f, self.store) for f in alternatives[:MAX_LISTED]),
+            suggestions=tuple(self.suggestion(f) for f in _latest(other_periods)[:MAX_LISTED]),
+            score=score,
+            remaining=parsed.remaining,
+        )
+
+    def _nearest(
+        self, query: str, parsed: ParsedQuery, interp: Interpretation, facts: list[Fact], reason: str, score: float
+    ) -> Answer:
+        if not facts:
+            return self._not_found(query, parsed, interp, reason)
+        views = tuple(view(f, self.store) for f in facts[:MAX_LISTED])
+        message = f"{reason} Nearest figure the documents give (not for what you asked): {views[0].text}"
+        return Answer(
+            query=query,
+            status=Status.NEAREST,
+            interpretation=interp,
+            message=message,
+            alternatives=views,
+            suggestions=tuple(self.suggestion(f) for f in facts[:MAX_LISTED]),
+            score=score,
+            remaining=parsed.remaining,
+        )
+
+    def _ambiguous(
+        self, query: str, parsed: ParsedQuery, interp: Interpretation, facts: list[Fact], score: float
+    ) -> Answer:
+        views = tuple(view(f, self.store) for f in facts[:MAX_LISTED])
+        listed = " | ".join(f"{i}) {fact_line(v.fact, self.store, with_source=False)}" for i, v in enumerate(views, 1))
+        return Answer(
+            query=query,
+            status=Status.AMBIGUOUS,
+            interpretation=interp,
+            message=f"Several figures fit {interp.title}: {listed}. Ask again more precisely, or pick one.",
+            alternatives=views,
+            suggestions=tuple(self.suggestion(f) for f in facts[:MAX_LISTED]),
+            score=score,
+            remaining=parsed.remaining,
+        )
+
+    def _not_found(
+        self, query: str, parsed: ParsedQuery, interp: Interpretation, reason: str, suggestions: Sequence[str] = ()
+    ) -> Answer:
+        suggested = tuple(suggestions) or self._fuzzy_suggestions(parsed)
+        message = reason
+        if suggested:
+            message += " Did you mean: " + "; ".join(f"'{s}'" for s in suggested) + "?"
+        return Answer(
+            query=query,
+            status=Status.NOT_FOUND,
+            interpretation=interp,
+            message=message,
+            suggestions=suggested,
+            score=0.0,
+            remaining=parsed.remaining,
+        )
+
+    def _no_metric(self, query: str, parsed: ParsedQuery, places: list[str]) -> Answer:
+        covered = [p for p in places if p in self.places_with_facts]
+        if not covered:
+            interp = self._interp(parsed, places[0] if places else None, None)
+            if places:
+                reason = f"The documents have no figures for {interp.place}."
+            else:
+                reason = "No figure in the documents matches that question."
+            return self._not_found(query, parsed, interp, reason)
+        place = covered[0]
+        interp = self._interp(parsed, place, None)
+        if parsed.remaining:
+            asked = " ".join(parsed.remaining)
+            reason = f"The documents have no figure for '{asked}' in {interp.place}."
+            return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
+        facts = [f for f in self.store.facts_for(place=place)]
+        if parsed.period is not None:
+            in_period = [f for f in facts if f.period.overlaps(parsed.period) and f.period.kind is not PeriodKind.SPAN]
+            facts = in_period or facts
+        facts = self._headline_first(facts)
+        return self._ambiguous(query, parsed, interp, facts, 0.3)
+
+    def _no_place(self, query: str, parsed: ParsedQuery, metrics: list[MetricHit]) -> Answer:
+        metric = metrics[0].metric
+        interp = self._interp(parsed, None, metric)
+        answers: list[Fact] = []
+        for place in sorted(self.places_by_metric.get(metric, ())):
+            selection = select_period(self.store.by_place_metric[(place, metric)], parsed.period)
+            if selection.status is Status.ANSWERED:
+                answers.append(selection.facts[0])
+        if parsed.remaining:
+            # an unknown word where a place would be: say which places we do have
+            words = " ".join(parsed.remaining)
+            reason = f"I don't know the place '{words}'."
+            listed = answers or [f for f in self.store.facts_for(metric=metric)]
+            return self._nearest(query, parsed, interp, self._headline_first(listed), reason, 0.2)
+        if len(answers) == 1:
+            main = answers[0]
+            interp = self._interp(parsed, main.place, metric)
+            selection = select_period(self.store.by_place_metric[(main.place, metric)], parsed.period)
+            return self._answered(query, parsed, interp, selection, metrics[0].coverage * 0.8)
+        if answers:
+            return self._ambiguous(query, parsed, interp, answers, 0.4)
+        facts = [f for f in self.store.facts_for(metric=metric)]
+        near = self._near_period(facts, parsed.period)
+        return self._nearest(query, parsed, interp, near, f"No figure for {interp.title}.", 0.2)
+
+    def _several_places(
+        self, query: str, parsed: ParsedQuery, places: list[str], metrics: list[MetricHit]
+    ) -> Answer:
+        facts: list[Fact] = []
+        for place in places:
+            metric = self._choose_metric(place, metrics) or metrics[0]
+            selection = select_period(self.store.by_place_metric.get((place, metric.metric), ()), parsed.period)
+            if selection.status is Status.ANSWERED:
+                facts.append(selection.facts[0])
+        interp = self._interp(parsed, None, metrics[0].metric)
+        interp = Interpretation(
+            place=" / ".join(self.store.place_name(p) for p in places), metric=interp.metric, period=interp.period,
+            metric_key=interp.metric_key, period_code=interp.period_code,
+        )
+        if not facts:
+            return self._not_found(query, parsed, interp, f"No figure for {interp.title}.")
+        return self._ambiguous(query, parsed, interp, facts, 0.4)
+
+    def _tied_metrics(self, query: str, parsed: ParsedQuery, place: str, metrics: list[MetricHit]) -> Answer:
+        available = self.metrics_by_place.get(place, set())
+        top = metrics[0].score
+        facts: list[Fact] = []
+        for m in metrics:
+            if m.metric in available and m.score >= top * METRIC_TIE:
+                selection = select_period(self.store.by_place_metric[(place, m.metric)], parsed.period)
+                if selection.facts:
+                    facts.append(selection.facts[0])
+        interp = self._interp(parsed, place, None)
+        return self._ambiguous(query, parsed, interp, facts, 0.4)
+
+    def _missing_pair(
+        self, query: str, parsed: ParsedQuery, place: str, metric: str, interp: Interpretation, places: list[str]
+    ) -> Answer:
+        """The place is known, the metric is known, but the store has no such pair."""
+        related = [*self.index.ancestors(place), *self._children(place)]
+        facts: list[Fact] = []
+        for other in related:
+            facts.extend(self.store.by_place_metric.get((other, metric), ()))
+        if not facts:
+            facts = list(self.store.facts_for(metric=metric))
+        reason = f"No figure for {interp.title}."
+        if place not in self.places_with_facts:
+            reason = f"The documents have no figures for {interp.place}."
+        if not facts:
+            return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
+        return self._nearest(query, parsed, interp, self._near_period(facts, parsed.period), reason, 0.2)
+
+    # -- helpers --------------------------------------------------------
+    def _children(self, place: str) -> list[str]:
+        return [p.key for p in self.store.vocabulary.places.values() if p.within == place]
+
+    def _near_period(self, facts: list[Fact], period: Period | None) -> list[Fact]:
+        if period is None:
+            return _latest(facts)
+        return sorted(facts, key=lambda f: (_distance(f.period, period), f.id))
+
+    def _headline_first(self, facts: list[Fact]) -> list[Fact]:
+        """Order a place's facts for a listing: money figures and headline metrics first."""
+        order = {"trade_total": 0, "gdp": 1, "tourist_arrivals": 2, "tourism_revenue": 3}
+        return sorted(facts, key=lambda f: (order.get(f.metric, 9), -f.period.end.ordinal, f.id))
+
+    def _suggest_for_place(self, place: str, parsed: ParsedQuery) -> list[str]:
+        facts = self._headline_first(list(self.store.facts_for(place=place)))
+        seen: set[str] = set()
+        out: list[str] = []
+        for fact in facts:
+            if fact.metric in seen:
+                continue
+            seen.add(fact.metric)
+            out.append(self.suggestion(fact))
+            if len(out) == MAX_LISTED:
+                break
+        return out
+
+    def _fuzzy_suggestions(self, parsed: ParsedQuery) -> tuple[str, ...]:
+        hits = process.extract(
+            parsed.text, self._pair_labels, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+            limit=MAX_LISTED, score_cutoff=40,
+        )
+        out: list[str] = []
+        for _, _, i in hits:
+            place, metric = self._pair_keys[i]
+            latest = _latest(self.store.by_place_metric[(place, metric)])[0]
+            out.append(self.suggestion(latest))
+        return tuple(out) or self._default_suggestions()
+
+    def _default_suggestions(self) -> tuple[str, ...]:
+        wanted = [("xizang", "trade_total"), ("xinjiang", "trade_total"), ("kashi", "trade_total")]
+        pairs = self.store.by_place_metric
+        return tuple(self.suggestion(_latest(pairs[k])[0]) for k in wanted if k in pairs)
+
+    def suggestion(self, fact: Fact) -> str:
+        """A query that finds `fact` again: metric, place, period."""
+        metric = self.store.metric_name(fact.metric)
+        place = self.store.place_name(fact.place)
+        period = "" if fact.period.kind is PeriodKind.AS_OF else fact.period.text
+        return " ".join(p for p in (metric, place, period) if p)

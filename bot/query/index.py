@@ -1,0 +1,153 @@
+"""Indexes over the vocabulary, built once per store snapshot.
+
+Place names are found as phrases (longest first, typo-tolerant); metrics are
+scored by which of their alias tokens a query contains, weighted by how
+distinctive each token is (a token shared by many metrics, like "share",
+says less than "cement").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.query.text import content_tokens, fold, fold_token, words
+from bot.store.model import Vocabulary
+
+
+@dataclass(frozen=True)
+class PlacePhrase:
+    place: str
+    tokens: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class MetricAlias:
+    metric: str
+    tokens: tuple[str, ...]
+    weight: float  # sum of the token weights
+
+
+def place_phrase_tokens(text: str) -> tuple[str, ...]:
+    return tuple(fold_token(w) for w in words(text))
+
+
+def fuzzy_cutoff(token: str) -> float | None:
+    """How similar (rapidfuzz ratio) a typo must be to count; short words must be exact."""
+    if len(token) <= 4:
+        return None
+    if len(token) <= 6:
+        return 80.0
+    return 84.0
+
+
+class VocabularyIndex:
+    def __init__(self, vocabulary: Vocabulary, places_with_facts: set[str]) -> None:
+        self.vocabulary = vocabulary
+        self.places_with_facts = places_with_facts
+        # --- places ---
+        self.place_phrases: dict[str, list[PlacePhrase]] = defaultdict(list)  # by joined text
+        self.scripts: list[tuple[str, str]] = []  # non-Latin aliases, found as substrings
+        self.max_place_len = 1
+        for place in vocabulary.places.values():
+            for name in (place.name, place.key.replace("_", " "), *place.aliases):
+                if any(ord(c) > 0x2E80 for c in name):
+                    self.scripts.append((fold(name), place.key))
+                    continue
+                tokens = place_phrase_tokens(name)
+                if not tokens:
+                    continue
+                phrase = PlacePhrase(place.key, tokens)
+                if phrase not in self.place_phrases[phrase.text]:
+                    self.place_phrases[phrase.text].append(phrase)
+                self.max_place_len = max(self.max_place_len, len(tokens))
+        self.place_texts = list(self.place_phrases)
+        by_len: defaultdict[int, list[str]] = defaultdict(list)
+        for text in self.place_texts:
+            by_len[len(text.split())].append(text)
+        self.place_texts_by_len = dict(by_len)
+        self.depth = {key: self._depth(key) for key in vocabulary.places}
+        # --- metrics ---
+        token_metrics: defaultdict[str, set[str]] = defaultdict(set)
+        raw_aliases: list[tuple[str, tuple[str, ...]]] = []
+        for metric in vocabulary.metrics.values():
+            seen: set[tuple[str, ...]] = set()
+            for name in (metric.name, *metric.aliases):
+                tokens = tuple(dict.fromkeys(content_tokens(name)))
+                if tokens and tokens not in seen:
+                    seen.add(tokens)
+                    raw_aliases.append((metric.key, tokens))
+                    for token in tokens:
+                        token_metrics[token].add(metric.key)
+        n_metrics = max(len(vocabulary.metrics), 1)
+        self.token_weight = {
+            token: math.log(1.0 + n_metrics / len(keys)) for token, keys in token_metrics.items()
+        }
+        self.aliases = [
+            MetricAlias(key, tokens, sum(self.token_weight[t] for t in tokens)) for key, tokens in raw_aliases
+        ]
+        self.aliases_by_token: defaultdict[str, list[int]] = defaultdict(list)
+        for i, alias in enumerate(self.aliases):
+            for token in alias.tokens:
+                self.aliases_by_token[token].append(i)
+        self.metric_tokens = list(self.token_weight)
+        self.metric_token_set = frozenset(self.metric_tokens)
+        self.place_token_set = frozenset(t for text in self.place_texts for t in text.split())
+
+    def _depth(self, key: str) -> int:
+        depth, seen = 0, set()
+        place = self.vocabulary.places.get(key)
+        while place is not None and place.within and place.within not in seen:
+            seen.add(place.within)
+            depth += 1
+            place = self.vocabulary.places.get(place.within)
+        return depth
+
+    def ancestors(self, key: str) -> list[str]:
+        out: list[str] = []
+        place = self.vocabulary.places.get(key)
+        while place is not None and place.within and place.within not in out:
+            out.append(place.within)
+            place = self.vocabulary.places.get(place.within)
+        return out
+
+    def exact_place(self, tokens: list[str]) -> list[PlacePhrase]:
+        return self.place_phrases.get(" ".join(tokens), [])
+
+    def fuzzy_place(self, tokens: list[str]) -> tuple[list[PlacePhrase], float]:
+        """A typo-tolerant match against names of the same number of words.
+
+        Every word must be close to its counterpart, so "bonded zone trade"
+        cannot pass for "bonded zone" plus a typo.
+        """
+        text = " ".join(tokens)
+        cutoff = fuzzy_cutoff(text)
+        candidates = self.place_texts_by_len.get(len(tokens))
+        if cutoff is None or not candidates:
+            return [], 0.0
+        for hit, score, _ in process.extract(text, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3):
+            pairs = zip(tokens, hit.split(), strict=True)
+            # a word that names a metric ("trade", "zone") is not a misspelt place word
+            if all(
+                a == b or (a not in self.metric_token_set and fuzzy_cutoff(a) is not None and fuzz.ratio(a, b) >= 75)
+                for a, b in pairs
+            ):
+                return self.place_phrases[hit], score / 100.0
+        return [], 0.0
+
+    def match_metric_token(self, token: str) -> list[tuple[str, float]]:
+        """Vocabulary tokens a query token stands for, with a similarity in (0, 1]."""
+        if token in self.token_weight:
+            return [(token, 1.0)]
+        cutoff = fuzzy_cutoff(token)
+        if cutoff is None:
+            return []
+        hits = process.extract(token, self.metric_tokens, scorer=fuzz.ratio, score_cutoff=cutoff + 3, limit=3)
+        return [(hit, score / 100.0) for hit, score, _ in hits]

@@ -1,0 +1,161 @@
+"""Parse a query into place, metric, period and the words left over.
+
+    "How much did Xinjiang trade with Belt and Road countries in H1 2023?"
+      -> place xinjiang, metric trade_belt_and_road, period 2023-H1
+
+The parser only reads the vocabulary; the matcher decides what the store can
+answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.query.index import VocabularyIndex
+from bot.query.periods import extract_period
+from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, words
+from bot.store.periods import Period
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    place: str
+    similarity: float  # 1.0 exact, less for a typo
+    text: str  # the words of the query that named it
+
+
+@dataclass(frozen=True)
+class MetricHit:
+    metric: str
+    score: float  # matched token weight x coverage of the alias
+    coverage: float  # share of the alias's weight the query matched
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    places: tuple[PlaceHit, ...]
+    metrics: tuple[MetricHit, ...]  # best first
+    period: Period | None
+    relative_period: bool = False
+    latest: bool = False
+    open_end: bool = False
+    remaining: tuple[str, ...] = field(default=())  # content words nothing explained
+
+    @property
+    def place(self) -> str | None:
+        return self.places[0].place if self.places else None
+
+    @property
+    def metric(self) -> str | None:
+        return self.metrics[0].metric if self.metrics else None
+
+
+class QueryParser:
+    def __init__(self, index: VocabularyIndex) -> None:
+        self.index = index
+
+    def parse(self, text: str, today: date | None = None) -> ParsedQuery:
+        folded = fold(text)
+        found = extract_period(folded, today)
+        rest = found.rest
+        places, rest = self._places(rest)
+        tokens = [fold_token(w) for w in words(rest)]
+        # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
+        tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in TOKEN_FOLDS else [w])]
+        content = [t for t in (fold_token(t) for t in tokens) if t and t not in STOP_WORDS]
+        metrics, used = self._metrics(content)
+        remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
+        return ParsedQuery(
+            text=text,
+            places=tuple(places),
+            metrics=tuple(metrics),
+            period=found.period,
+            relative_period=found.relative,
+            latest=found.latest,
+            open_end=found.open_end,
+            remaining=remaining,
+        )
+
+    # -- places ---------------------------------------------------------
+    def _places(self, folded: str) -> tuple[list[PlaceHit], str]:
+        hits: list[PlaceHit] = []
+        for script, key in self.index.scripts:
+            if script in folded:
+                hits.append(PlaceHit(key, 1.0, script))
+                folded = folded.replace(script, " ")
+        raw = words(folded)
+        tokens = [fold_token(w) for w in raw]
+        taken = [False] * len(tokens)
+        # exact names first, longest first; then typos, so a typo never beats a name
+        for exact in (True, False):
+            for size in range(min(self.index.max_place_len, len(tokens)), 0, -1):
+                for start in range(len(tokens) - size + 1):
+                    if any(taken[start : start + size]):
+                        continue
+                    window = tokens[start : start + size]
+                    if size == 1 and (window[0] in STOP_WORDS or window[0].isdigit()):
+                        continue
+                    if exact:
+                        phrases, similarity = self.index.exact_place(window), 1.0
+                    else:
+                        phrases, similarity = self.index.fuzzy_place(window)
+                    if not phrases:
+                        continue
+                    for i in range(start, start + size):
+                        taken[i] = True
+                    for p in phrases:
+                        hits.append(PlaceHit(p.place, similarity, " ".join(raw[start : start + size])))
+        rest = " ".join(w for w, t in zip(raw, taken, strict=True) if not t)
+        return self._resolve_places(hits), rest
+
+    def _resolve_places(self, hits: list[PlaceHit]) -> list[PlaceHit]:
+        """Drop duplicates and places that contain another named place (keep the specific one)."""
+        best: dict[str, PlaceHit] = {}
+        for hit in hits:
+            if hit.place not in best or hit.similarity > best[hit.place].similarity:
+                best[hit.place] = hit
+        keys = set(best)
+        specific = [
+            h for h in best.values() if not any(h.place in self.index.ancestors(other) for other in keys)
+        ]
+        specific.sort(key=lambda h: (-h.similarity, -self.index.depth.get(h.place, 0)))
+        return specific
+
+    # -- metrics --------------------------------------------------------
+    def _metrics(self, content: list[str]) -> tuple[list[MetricHit], set[int]]:
+        index = self.index
+        # token -> (similarity, query positions)
+        matched: dict[str, tuple[float, int]] = {}
+        for pos, token in enumerate(content):
+            for vocab_token, similarity in index.match_metric_token(token):
+                if vocab_token not in matched or similarity > matched[vocab_token][0]:
+                    matched[vocab_token] = (similarity, pos)
+        if not matched:
+            return [], set()
+        best: dict[str, tuple[float, float, set[int]]] = {}
+        candidate_aliases: set[int] = set()
+        for token in matched:
+            candidate_aliases.update(index.aliases_by_token.get(token, ()))
+        for i in candidate_aliases:
+            alias = index.aliases[i]
+            got = 0.0
+            positions: set[int] = set()
+            for token in alias.tokens:
+                hit = matched.get(token)
+                if hit is not None:
+                    got += index.token_weight[token] * hit[0]
+                    positions.add(hit[1])
+            coverage = got / alias.weight if alias.weight else 0.0
+            score = got * coverage
+            current = best.get(alias.metric)
+            if current is None or score > current[0]:
+                best[alias.metric] = (score, coverage, positions)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        hits = [MetricHit(key, score, coverage) for key, (score, coverage, _) in ranked[:8]]
+        used: defaultdict[str, set[int]] = defaultdict(set)
+        for key, (_, _, positions) in ranked[:1]:
+            used[key] = positions
+        return hits, set().union(*used.values()) if used else set()

@@ -1,0 +1,151 @@
+"""Find the period a query asks about: "2023", "H1 2023", "first half of 2023",
+"Jan-Apr 2024", "first 11 months of 2023", "from 2022 to 2024", "last year".
+
+`extract_period` returns the period (in the store's grammar, see
+`bot.store.periods`) and the query text with the period phrase removed, so
+that "2023" is not mistaken for part of a place or metric name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.store.periods import Period, PeriodError, parse_period
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_ORDINAL_PARTS = {
+    ("first", "half"): "H1", ("1st", "half"): "H1", ("second", "half"): "H2",
+    ("2nd", "half"): "H2", ("latter", "half"): "H2",
+    ("first", "quarter"): "Q1", ("1st", "quarter"): "Q1", ("second", "quarter"): "Q2",
+    ("2nd", "quarter"): "Q2", ("third", "quarter"): "Q3", ("3rd", "quarter"): "Q3",
+    ("fourth", "quarter"): "Q4", ("4th", "quarter"): "Q4", ("last", "quarter"): "Q4",
+}  # fmt: skip
+
+_M = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_Y = r"((?:19|20)\d{2})"
+_TO = r"\s*(?:-|to|through|thru|till|until|and)\s*"
+_OF = r"(?:\s*(?:of|in|,)\s*(?:the\s+year\s+)?)?\s*"
+_N = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    period: Period | None
+    rest: str  # the query without the period phrase
+    relative: bool = False  # "last year", "this year": resolved against today
+    latest: bool = False  # "latest", "to date", "currently": the newest figure
+    open_end: bool = False  # "since 2015": a span whose end the query leaves open
+
+
+def _num(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token]
+
+
+def _month(token: str) -> int:
+    return _MONTHS[token.rstrip(".")[:3] if token[:3] != "sep" else "sep"]
+
+
+def _range(year1: int, m1: int, year2: int, m2: int) -> str:
+    if year1 == year2:
+        if m1 == 1 and m2 == 12:
+            return str(year1)
+        if m1 == m2:
+            return f"{year1:04d}-{m1:02d}"
+        return f"{year1:04d}-{m1:02d}/{year2:04d}-{m2:02d}"
+    start = str(year1) if m1 == 1 else f"{year1:04d}-{m1:02d}"
+    end = str(year2) if m2 == 12 else f"{year2:04d}-{m2:02d}"
+    return f"{start}/{end}"
+
+
+def _part(year: str, part: str) -> str:
+    return f"{year}-{part.upper()}"
+
+
+# Each rule: a pattern and a function from its match to a canonical period.
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+_RULES: list[_Rule] = [
+    # canonical forms typed by people who read the store: 2023-H1, 2024-01/2024-04
+    (re.compile(rf"\b{_Y}-(\d{{2}})\s*/\s*{_Y}-(\d{{2}})\b"),
+     lambda m: _range(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
+    (re.compile(rf"\b{_Y}\s*-?\s*(h[12]|q[1-4])\b"), lambda m: _part(m[1], m[2])),
+    (re.compile(rf"\b([12])h\s*{_Y}\b"), lambda m: _part(m[2], f"h{m[1]}")),
+    (re.compile(rf"\b(h[12]|q[1-4])\s*(?:of\s+)?{_Y}\b"), lambda m: _part(m[2], m[1])),
+    # first 11 months of 2023 / first four months of 2024
+    (re.compile(rf"\b(?:the\s+)?first\s+{_N}\s+months?{_OF}{_Y}\b"),
+     lambda m: _range(int(m[2]), 1, int(m[2]), _num(m[1]))),
+    (re.compile(rf"\b{_Y}{_OF}(?:the\s+)?first\s+{_N}\s+months?\b"),
+     lambda m: _range(int(m[1]), 1, int(m[1]), _num(m[2]))),
+    # first half of 2023 / 2023 first half
+    (re.compile(rf"\b(?:the\s+)?(first|1st|second|2nd|latter|third|3rd|fourth|4th|last)\s+(half|quarter){_OF}{_Y}\b"),
+     lambda m: _part(m[3], _ORDINAL_PARTS[m[1], m[2]])),
+    (re.compile(rf"\b{_Y}{_OF}(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th)\s+(half|quarter)\b"),
+     lambda m: _part(m[1], _ORDINAL_PARTS[m[2], m[3]])),
+    # Jan 2015 to Nov 2023 / 2015 to November 2023 / from 2022 to 2024
+    (re.compile(rf"\b(?:from\s+|between\s+)?(?:{_M}\s+)?{_Y}{_TO}(?:{_M}\s+)?{_Y}\b"),
+     lambda m: _range(int(m[2]), _month(m[1]) if m[1] else 1, int(m[4]), _month(m[3]) if m[3] else 12)),
+    # Jan-Apr 2024 / January to April 2024 / from January to November 2023
+    (re.compile(rf"\b(?:from\s+|between\s+)?{_M}{_TO}{_M}{_OF}{_Y}\b"),
+     lambda m: _range(int(m[3]), _month(m[1]), int(m[3]), _month(m[2]))),
+    (re.compile(rf"\b{_Y}\s*,?\s*{_M}{_TO}{_M}\b"),
+     lambda m: _range(int(m[1]), _month(m[2]), int(m[1]), _month(m[3]))),
+    # 2022-24 (two-digit end year)
+    (re.compile(r"\b(20\d{2})\s*-\s*(\d{2})\b(?!\s*[-/])"),
+     lambda m: _range(int(m[1]), 1, 2000 + int(m[2]), 12) if int(m[2]) > int(m[1][2:]) else m[1]),
+    # a month: November 2023 / 2023-11
+    (re.compile(rf"\b{_M}\s*,?\s*{_Y}\b"), lambda m: _range(int(m[2]), _month(m[1]), int(m[2]), _month(m[1]))),
+    (re.compile(rf"\b{_Y}-(0[1-9]|1[0-2])\b"), lambda m: f"{m[1]}-{m[2]}"),
+    # a year, with or without "end of", "in", "for", "fy"
+    (re.compile(rf"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+|year[-\s]end\s+|fy\s*)?{_Y}(?:\s*year[-\s]end)?\b"),
+     lambda m: m[1]),
+]  # fmt: skip
+
+_SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|to|through|until))")
+_RELATIVE = re.compile(r"\b(last|previous|past|this|current)\s+year\b")
+_LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|current|now|recent)\b")
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return _SPACES.sub(" ", f"{text[: match.start()]} {text[match.end():]}").strip()
+
+
+def extract_period(text: str, today: date | None = None) -> PeriodMatch:
+    """Find the first period phrase in already-folded `text` (see `bot.query.text.fold`)."""
+    match = _SINCE.search(text)
+    if match is not None:
+        year = int(match[1])
+        end = max((today or date.today()).year, year + 1)
+        return PeriodMatch(parse_period(f"{year}/{end}"), _cut(text, match), open_end=True)
+    for pattern, build in _RULES:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        try:
+            return PeriodMatch(parse_period(build(match)), _cut(text, match))
+        except (PeriodError, KeyError):
+            continue
+    match = _RELATIVE.search(text)
+    if match is not None:
+        year = (today or date.today()).year
+        if match[1] in {"last", "previous", "past"}:
+            year -= 1
+        return PeriodMatch(parse_period(str(year)), _cut(text, match), relative=True)
+    match = _LATEST.search(text)
+    if match is not None:
+        return PeriodMatch(None, _cut(text, match), latest=True)
+    return PeriodMatch(None, text)

@@ -1,0 +1,93 @@
+"""The fact service: the current store and its engine, swapped together on reload.
+
+Readers take `service.engine` once per query and use that snapshot to the
+end, so a reload in the middle of a query cannot mix two stores.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from bot.query.engine import Engine
+from bot.store import Store, StoreError, StorePaths, collect
+from bot.store.model import Fact
+from bot.store.problems import Problem
+
+
+@dataclass(frozen=True)
+class StoreDiff:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def summary(self, limit: int = 10) -> str:
+        def part(label: str, ids: tuple[str, ...]) -> str:
+            shown = ", ".join(ids[:limit]) + (f", ... (+{len(ids) - limit})" if len(ids) > limit else "")
+            return f"{label} {len(ids)}" + (f": {shown}" if ids else "")
+
+        return "; ".join(
+            (part("added", self.added), part("removed", self.removed), part("changed", self.changed))
+        )
+
+
+def _comparable(fact: Fact) -> tuple[object, ...]:
+    # where a fact sits in its file is not part of what it says
+    return (fact.place, fact.metric, fact.period, fact.value, fact.unit, fact.figure, fact.quote,
+            fact.doc, fact.qualifier, fact.change, fact.equivalent, fact.note)  # fmt: skip
+
+
+def diff_stores(old: Store, new: Store) -> StoreDiff:
+    old_ids, new_ids = set(old.by_id), set(new.by_id)
+    changed = sorted(i for i in old_ids & new_ids if _comparable(old.by_id[i]) != _comparable(new.by_id[i]))
+    return StoreDiff(tuple(sorted(new_ids - old_ids)), tuple(sorted(old_ids - new_ids)), tuple(changed))
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    ok: bool
+    diff: StoreDiff | None = None
+    problems: tuple[Problem, ...] = ()
+
+    def summary(self) -> str:
+        if self.ok and self.diff is not None:
+            return "Reloaded the fact store: " + ("no changes" if self.diff.empty else self.diff.summary())
+        shown = "\n".join(str(p) for p in self.problems[:15])
+        more = f"\n... and {len(self.problems) - 15} more" if len(self.problems) > 15 else ""
+        return f"Reload refused, the old store keeps serving. {len(self.problems)} problem(s):\n{shown}{more}"
+
+
+class FactService:
+    def __init__(self, paths: StorePaths, engine: Engine) -> None:
+        self.paths = paths
+        self._engine = engine
+        self._lock = threading.Lock()  # one reload at a time; readers never wait
+
+    @classmethod
+    def load(cls, paths: StorePaths) -> FactService:
+        store, problems = collect(paths)
+        if store is None:
+            raise StoreError(problems)
+        return cls(paths, Engine(store))
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def store(self) -> Store:
+        return self._engine.store
+
+    def reload(self) -> ReloadResult:
+        """Load and check the whole store; swap only if it is clean."""
+        with self._lock:
+            store, problems = collect(self.paths)
+            if store is None:
+                return ReloadResult(ok=False, problems=tuple(problems))
+            engine = Engine(store)
+            old, self._engine = self._engine, engine
+            return ReloadResult(ok=True, diff=diff_stores(old.store, store))
