@@ -80,8 +80,7 @@ def _part(year: str, part: str) -> str:
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 _RULES: list[_Rule] = [
     # canonical forms typed by people who read the store: 2023-H1, 2024-01/2024-04
-    (re.compile(rf"\b{_Y}-(\d{{2}})\s*/\s*{_Y}-(\d{{2}})\b"),
-     lambda m: _range(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
+    (re.compile(r"\b((?:19|20)\d{2}(?:-\d{2})?)\s*/\s*((?:19|20)\d{2}(?:-\d{2})?)\b"), lambda m: f"{m[1]}/{m[2]}"),
     (re.compile(rf"\b{_Y}\s*-?\s*(h[12]|q[1-4])\b"), lambda m: _part(m[1], m[2])),
     (re.compile(rf"\b([12])h\s*{_Y}\b"), lambda m: _part(m[2], f"h{m[1]}")),
     (re.compile(rf"\b(h[12]|q[1-4])\s*(?:of\s+)?{_Y}\b"), lambda m: _part(m[2], m[1])),

@@ -58,13 +58,9 @@ class QueryRecord:
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
-            raise InvalidRecordError(
-                f"status must be one of {', '.join(STATUSES)}, not {self.status!r}"
-            )
+            raise InvalidRecordError(f"status must be one of {', '.join(STATUSES)}, not {self.status!r}")
         if not self.surface or len(self.surface) > SURFACE_MAX_CHARS:
-            raise InvalidRecordError(
-                f"surface must be 1 to {SURFACE_MAX_CHARS} characters, not {self.surface!r}"
-            )
+            raise InvalidRecordError(f"surface must be 1 to {SURFACE_MAX_CHARS} characters, not {self.surface!r}")
         # A naive datetime would be read as local time by some callers and as
         # UTC by others; refusing it keeps every stored time unambiguous.
         if self.time.tzinfo is None or self.time.utcoffset() is None:

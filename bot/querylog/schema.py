@@ -92,20 +92,29 @@ SCHEMA_VERSION = 2
 
 # The columns `INSERT_SQL` fills, in the order of `records.to_row`.
 ROW_COLUMNS: tuple[str, ...] = (
-    "uid", "ts", "surface", "guild_id", "channel_id", "user_hash", "user_id", "query",
-    "query_norm", "place", "metric", "period", "status", "fact_id", "score", "latency_ms",
+    "uid",
+    "ts",
+    "surface",
+    "guild_id",
+    "channel_id",
+    "user_hash",
+    "user_id",
+    "query",
+    "query_norm",
+    "place",
+    "metric",
+    "period",
+    "status",
+    "fact_id",
+    "score",
+    "latency_ms",
     "error",
-)  # fmt: skip
-REQUIRED_COLUMNS: frozenset[str] = frozenset({"uid", "ts", "surface", "query", "query_norm",
-                                              "status"})  # fmt: skip
-
-INSERT_SQL = (
-    f"INSERT OR IGNORE INTO queries ({', '.join(ROW_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"
 )
+REQUIRED_COLUMNS: frozenset[str] = frozenset({"uid", "ts", "surface", "query", "query_norm", "status"})
+
+INSERT_SQL = f"INSERT OR IGNORE INTO queries ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"
 AUTOCOMPLETE_SQL = (
-    "INSERT INTO autocomplete (day, count) VALUES (?, ?) "
-    "ON CONFLICT (day) DO UPDATE SET count = count + excluded.count"
+    "INSERT INTO autocomplete (day, count) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET count = count + excluded.count"
 )
 
 

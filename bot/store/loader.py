@@ -38,10 +38,26 @@ FILE_KEYS = ("doc", "facts", "uncited")
 CHANGE_KINDS = ("yoy", "since", "fold", "average_annual", "cumulative")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SPACE_RE = re.compile(r"\s+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def normalise_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
+
+
+class DocumentText:
+    """A document's whitespace-normalised text, for checking that quotes occur in it.
+
+    Most quotes are whole sentences: a set lookup answers those without
+    scanning the document, which keeps checking fast for large stores.
+    """
+
+    def __init__(self, raw: str) -> None:
+        self.text = normalise_space(raw)
+        self.sentences = frozenset(_SENTENCE_BREAK.split(self.text))
+
+    def __contains__(self, quote: str) -> bool:
+        return quote in self.sentences or quote in self.text
 
 
 @dataclass(frozen=True)
@@ -161,7 +177,7 @@ class _FactReader:
         self.path = path
         self.vocabulary = vocabulary
         self.doc = doc
-        self.doc_text = normalise_space(doc_text) if doc_text is not None else None
+        self.doc_text = DocumentText(doc_text) if doc_text is not None else None
         self.out = out
 
     def read(self, raw: Any, display: str) -> Fact | None:

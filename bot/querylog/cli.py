@@ -1,0 +1,75 @@
+"""`factbot stats [--days N] [--csv FILE|-]`: the query log report on the command line.
+
+The main CLI (bot/cli.py) registers it with `add_stats_command(subparsers)`; like
+every other command it is then called as `args.func(args, settings)`. It only
+reads: it opens its own read-only connection and never starts a writer, so it
+is safe to run while the bot is running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.querylog.errors import QueryLogError
+from bot.querylog.export import to_csv, window_rows, write_csv
+from bot.querylog.reader import open_reader
+from bot.querylog.render import render_text
+from bot.querylog.stats import compute_stats
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, at least 1: {text!r}")
+    return days
+
+
+def add_stats_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "stats",
+        help="report on the query log: volume, statuses, top and unanswered queries, latency",
+        description="Report on the query log (FACTBOT_DB) for the last N UTC days, today "
+        "included; or export the raw rows of that window as CSV.",
+    )
+    parser.add_argument("--days", type=_days, default=7, help="window in days (default 7)")
+    parser.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="write the raw rows of the window as CSV to FILE ('-' for standard output) instead of the report",
+    )
+    parser.set_defaults(func=cmd_stats)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return asyncio.run(_run(settings.db_path, args.days, args.csv))
+    except QueryLogError as exc:
+        print(f"factbot stats: {exc}", file=sys.stderr)
+    except sqlite3.Error as exc:
+        print(f"factbot stats: cannot read {settings.db_path}: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"factbot stats: cannot write {args.csv}: {exc}", file=sys.stderr)
+    return 1
+
+
+async def _run(db_path: Path, days: int, csv_dest: str | None) -> int:
+    async with open_reader(db_path) as conn:
+        if csv_dest is None:
+            print(render_text(await compute_stats(conn, days)), end="")
+            return 0
+        rows = await window_rows(conn, days)
+    text = to_csv(rows)
+    if csv_dest == "-":
+        sys.stdout.write(text)
+    else:
+        await asyncio.to_thread(write_csv, text, Path(csv_dest))
+        print(f"factbot stats: wrote {len(rows)} row(s) to {csv_dest}", file=sys.stderr)
+    return 0

@@ -1,0 +1,552 @@
+"""`QueryLog`: the queue in front of SQLite and the single task that writes it.
+
+How a row travels: `record()` turns the `QueryRecord` into a row, appends it to an
+in-memory queue, wakes the writer task and waits, at most `record_wait` seconds,
+for the commit. The writer takes everything queued at that moment (up to
+`MAX_BATCH_ROWS`) and writes it with one `executemany` and one `COMMIT` through
+aiosqlite, whose own thread does the blocking SQLite work; the event loop never
+waits on SQLite. Rows that arrive while a batch is being written form the next
+batch, so a burst of N queries costs a handful of commits, not N (group commit).
+
+When the database cannot be written (another process holds the write lock, the
+file is read-only, the disk is full), the batch stays at the head of the queue
+and the writer retries with exponential backoff; `record()` gives up waiting
+after `record_wait` and returns False so the reply is not held back. The queue
+is bounded by `max_pending`; a row that finds it full goes to the spool file
+(see `spool.py`), and so does whatever is still queued when `close()` runs out
+of time. A row that cannot be spooled either is counted in `dropped` and logged
+as a warning: nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import sqlite3
+import time
+from collections import Counter, deque
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from bot.querylog.errors import QueryLogError, SchemaVersionError
+from bot.querylog.export import to_csv, window_rows, write_csv
+from bot.querylog.privacy import UserKey, key_path_for, load_or_create_key
+from bot.querylog.reader import open_reader
+from bot.querylog.records import QueryRecord, Row, format_ts, normalize_query, to_row
+from bot.querylog.schema import (
+    AUTOCOMPLETE_SQL,
+    INSERT_SQL,
+    SCHEMA_VERSION,
+    MigrationContext,
+    migrate,
+)
+from bot.querylog.spool import Spool, spool_path_for
+from bot.querylog.stats import Stats, compute_stats
+
+log = logging.getLogger(__name__)
+
+# How long `record()` waits for its commit before it lets the reply go on.
+# Discord wants an interaction answered (or deferred) within 3 s; half a second
+# of logging is the most we are willing to add to a reply on a bad day.
+RECORD_WAIT_SECONDS = 0.5
+# Rows held in memory while the database is unavailable (a few MB at most);
+# beyond this they go to the spool file.
+MAX_PENDING_ROWS = 10_000
+# Rows per transaction: big enough for any burst, small enough that one commit
+# does not hold the write lock for long.
+MAX_BATCH_ROWS = 10_000
+# How long `close()` keeps trying to write queued rows before spooling them.
+CLOSE_TIMEOUT_SECONDS = 5.0
+# SQLite's own wait for a lock held by another process, per attempt. Short,
+# because the writer retries on its own schedule and meanwhile collects rows.
+BUSY_TIMEOUT_SECONDS = 0.2
+BACKOFF_MIN_SECONDS = 0.05
+BACKOFF_MAX_SECONDS = 2.0
+# Autocomplete counts are flushed with the next batch, or after this long.
+AUTOCOMPLETE_FLUSH_SECONDS = 10.0
+PURGE_INTERVAL_SECONDS = 86_400.0
+SPOOL_CHUNK_ROWS = 5_000
+
+# Lock contention is temporary and the connection stays good; any other error
+# (read-only file, I/O error, disk full) gets a fresh connection on the next try,
+# because a connection opened on a read-only file stays read-only forever.
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_NOT_A_DATABASE_CODES = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
+
+_Pending = tuple[Row, asyncio.Future[bool]]
+
+
+def _give_up(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    # Extended codes (SQLITE_BUSY_SNAPSHOT, ...) carry the primary code in the low byte.
+    return code & 0xFF if isinstance(code, int) else None
+
+
+class QueryLog:
+    """The query log of one database file. Create it with `await QueryLog.open(path)`."""
+
+    def __init__(
+        self,
+        path: Path,
+        key: UserKey,
+        *,
+        raw_user_ids: bool,
+        retention_days: int | None,
+        record_wait: float,
+        max_pending: int,
+        close_timeout: float,
+        purge_interval: float,
+    ) -> None:
+        self.path = path
+        self._key = key
+        self._raw_user_ids = raw_user_ids
+        self._retention_days = retention_days
+        self._record_wait = record_wait
+        self._max_pending = max_pending
+        self._close_timeout = close_timeout
+        self._purge_interval = purge_interval
+        self._spool = Spool(spool_path_for(path))
+
+        self._queue: deque[_Pending] = deque()
+        self._wake = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._conn: aiosqlite.Connection | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._writer_failed = False
+        self._closing = False
+        self._closed = False
+        self._down_since: float | None = None
+        self._next_purge = 0.0
+        self._spool_waiting = True
+        self._autocomplete: Counter[str] = Counter()
+        self._autocomplete_due: float | None = None
+
+        self._enqueued_rows = 0
+        self._committed_rows = 0
+        self._commits = 0
+        self._spooled = 0
+        self._dropped = 0
+        self._replayed = 0
+
+    # ----------------------------------------------------------------- start/stop
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        raw_user_ids: bool = False,
+        retention_days: int | None = 90,
+        record_wait: float = RECORD_WAIT_SECONDS,
+        max_pending: int = MAX_PENDING_ROWS,
+        close_timeout: float = CLOSE_TIMEOUT_SECONDS,
+        purge_interval: float = PURGE_INTERVAL_SECONDS,
+    ) -> QueryLog:
+        """Open (creating, migrating, purging and replaying the spool) and start the writer.
+
+        A database that is merely unavailable does not stop the bot: `open()` returns
+        and the writer keeps trying. It raises `SchemaVersionError` for a file that a
+        newer factbot wrote or that is not a database, and `UserKeyError` when the
+        user-id key cannot be read or created.
+        """
+        if retention_days is not None and retention_days < 1:
+            raise ValueError(f"retention_days must be at least 1, or None to keep rows forever, not {retention_days}")
+        if max_pending < 1 or record_wait < 0 or close_timeout < 0:
+            raise ValueError("max_pending must be positive; record_wait and close_timeout >= 0")
+        db_path = Path(path)
+        try:
+            await asyncio.to_thread(db_path.parent.mkdir, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QueryLogError(f"cannot create the directory of {db_path}: {exc}") from exc
+        key = await asyncio.to_thread(load_or_create_key, key_path_for(db_path))
+        self = cls(
+            db_path,
+            key,
+            raw_user_ids=raw_user_ids,
+            retention_days=retention_days,
+            record_wait=record_wait,
+            max_pending=max_pending,
+            close_timeout=close_timeout,
+            purge_interval=purge_interval,
+        )
+        try:
+            await self._step()
+        except sqlite3.Error as exc:
+            if _error_code(exc) in _NOT_A_DATABASE_CODES:
+                await self._disconnect()
+                raise SchemaVersionError(
+                    f"{db_path} is not a readable SQLite database ({exc}); move it aside "
+                    "or set FACTBOT_DB to another file"
+                ) from exc
+            await self._on_write_error(exc)
+        self._writer = asyncio.create_task(self._run(), name=f"querylog-writer:{db_path.name}")
+        self._writer.add_done_callback(self._writer_done)
+        return self
+
+    async def close(self) -> None:
+        """Write what is queued (for at most `close_timeout`), spool the rest, stop."""
+        if self._closing:
+            return
+        self._closing = True
+        self._wake.set()
+        writer = self._writer
+        if writer is not None:
+            done, _ = await asyncio.wait({writer}, timeout=self._close_timeout)
+            if not done:
+                writer.cancel()
+                await asyncio.wait({writer})
+        self._closed = True
+        leftovers = [row for row, _ in self._queue]
+        for _, waiter in self._queue:
+            _give_up(waiter)
+        self._queue.clear()
+        if leftovers:
+            log.warning(
+                "query log: %s still unavailable at close; spooling %d row(s) to %s",
+                self.path,
+                len(leftovers),
+                self._spool.path,
+            )
+            await self._spool_rows(leftovers)
+        lost = sum(self._autocomplete.values())
+        if lost:
+            log.warning("query log: %d autocomplete count(s) not written at close", lost)
+        await self._disconnect()
+        self._progress.set()
+
+    async def __aenter__(self) -> QueryLog:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ write API
+
+    async def record(self, rec: QueryRecord) -> bool:
+        """Log one query. True once its row is committed; False if that did not happen
+        within `record_wait` (the row is kept, or spooled, and written later)."""
+        row = to_row(
+            rec,
+            user_hash=self._key.hash_or_none(rec.user_id),
+            user_id=rec.user_id if self._raw_user_ids else None,
+        )
+        if self._closed or self._writer_failed or len(self._queue) >= self._max_pending:
+            await self._spool_rows([row])
+            return False
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._queue.append((row, waiter))
+        self._enqueued_rows += 1
+        self._wake.set()
+        timer = loop.call_later(self._record_wait, _give_up, waiter)
+        try:
+            # If the caller is cancelled here the row stays queued and is still written.
+            return await waiter
+        finally:
+            timer.cancel()
+
+    def count_autocomplete(self, n: int = 1) -> None:
+        """Count autocomplete keystrokes (per UTC day); they are not logged as queries."""
+        if n < 1 or self._closed:
+            return
+        self._autocomplete[datetime.now(UTC).strftime("%Y-%m-%d")] += n
+        if self._autocomplete_due is None:
+            self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS
+            self._wake.set()
+
+    async def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every row queued before this call is committed. False on timeout
+        or if the log closed first (then the rows are in the spool)."""
+        target = self._enqueued_rows
+
+        async def committed() -> bool:
+            while self._committed_rows < target and not self._closed:
+                await self._progress.wait()
+            return self._committed_rows >= target
+
+        try:
+            return await asyncio.wait_for(committed(), timeout)
+        except TimeoutError:
+            return False
+
+    # ------------------------------------------------------------------- read API
+
+    async def stats(self, days: int = 7, now: datetime | None = None) -> Stats:
+        """Report on the last `days` UTC days (today included), through its own connection."""
+        async with open_reader(self.path) as conn:
+            return await compute_stats(conn, days, now)
+
+    async def export_csv(self, days: int = 7, now: datetime | None = None) -> str:
+        """The raw rows of the window as CSV text with a header row."""
+        async with open_reader(self.path) as conn:
+            return to_csv(await window_rows(conn, days, now))
+
+    async def write_csv(self, dest: Path, days: int = 7, now: datetime | None = None) -> int:
+        """Write the window's rows as CSV to `dest`; returns the number of rows."""
+        async with open_reader(self.path) as conn:
+            rows = await window_rows(conn, days, now)
+        await asyncio.to_thread(write_csv, to_csv(rows), dest)
+        return len(rows)
+
+    # ------------------------------------------------------------------- counters
+
+    @property
+    def pending(self) -> int:
+        """Rows queued in memory, not yet committed."""
+        return len(self._queue)
+
+    @property
+    def commits(self) -> int:
+        """Transactions that committed query rows (or autocomplete counts)."""
+        return self._commits
+
+    @property
+    def spooled(self) -> int:
+        """Rows written to the spool file by this process."""
+        return self._spooled
+
+    @property
+    def dropped(self) -> int:
+        """Rows lost: neither the database nor the spool could take them."""
+        return self._dropped
+
+    @property
+    def replayed(self) -> int:
+        """Rows inserted from the spool (duplicates of committed rows not counted)."""
+        return self._replayed
+
+    @property
+    def available(self) -> bool:
+        """Whether the last write attempt succeeded."""
+        return self._conn is not None and self._down_since is None
+
+    # --------------------------------------------------------------------- writer
+
+    async def _run(self) -> None:
+        backoff = BACKOFF_MIN_SECONDS
+        while not (self._closing and not self._queue and not self._autocomplete):
+            if self._conn is not None and not self._has_work():
+                await self._idle()
+                continue
+            try:
+                await self._step()
+            except sqlite3.Error as exc:
+                await self._on_write_error(exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
+            else:
+                backoff = BACKOFF_MIN_SECONDS
+
+    def _writer_done(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        # A bug, not a database problem: keep replies going, send new rows to the
+        # spool, and make sure someone sees it.
+        self._writer_failed = True
+        log.critical("query log: the writer task died; rows now go to %s", self._spool.path, exc_info=task.exception())
+
+    def _has_work(self) -> bool:
+        return bool(
+            self._queue
+            or self._autocomplete_is_due()
+            or self._purge_is_due()
+            or (self._spool_waiting and not self._closing)
+        )
+
+    def _autocomplete_is_due(self) -> bool:
+        if not self._autocomplete:
+            return False
+        if self._closing:
+            return True
+        return self._autocomplete_due is not None and time.monotonic() >= self._autocomplete_due
+
+    def _purge_is_due(self) -> bool:
+        return self._retention_days is not None and time.monotonic() >= self._next_purge
+
+    async def _idle(self) -> None:
+        now = time.monotonic()
+        deadlines = [self._autocomplete_due] if self._autocomplete_due is not None else []
+        if self._retention_days is not None:
+            deadlines.append(self._next_purge)
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        self._wake.clear()
+
+    async def _step(self) -> None:
+        """One round of work; raises sqlite3.Error when the database refuses it."""
+        if self._conn is None:
+            await self._connect()
+        if self._queue or self._autocomplete_is_due():
+            await self._commit_batch()
+        if self._purge_is_due():
+            await self._purge()
+        if self._spool_waiting and not self._closing:
+            await self._replay_spool()
+        if self._down_since is not None:
+            log.info("query log: writing to %s again after %.1f s", self.path, time.monotonic() - self._down_since)
+            self._down_since = None
+
+    async def _connect(self) -> None:
+        # isolation_level=None: transactions are ours (BEGIN IMMEDIATE ... COMMIT).
+        conn = await aiosqlite.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                mode = await cursor.fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                log.warning("query log: %s is not in WAL mode (%s)", self.path, mode)
+            # synchronous=NORMAL in WAL mode: a commit is a write() of its frames to
+            # the -wal file, without fsync. If the process dies (kill -9, crash,
+            # OOM) the frames are in the OS page cache and survive, so every
+            # committed row is durable against a process crash. Only a power cut or
+            # kernel crash can lose the last transactions, and even then the file
+            # stays consistent. FULL would fsync every commit for that last case.
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            found = await migrate(
+                conn,
+                MigrationContext(
+                    hash_user=self._key.hash_or_none,
+                    normalize=normalize_query,
+                    keep_raw_user_ids=self._raw_user_ids,
+                ),
+            )
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await conn.close()
+            raise
+        if found < SCHEMA_VERSION:
+            log.info("query log: %s migrated from schema v%d to v%d", self.path, found, SCHEMA_VERSION)
+        self._conn = conn
+
+    async def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await conn.close()
+
+    def _require_conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise sqlite3.OperationalError("query log connection is not open")
+        return self._conn
+
+    async def _on_write_error(self, exc: sqlite3.Error) -> None:
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            log.warning(
+                "query log: cannot write to %s (%s); %d row(s) wait in memory (at most %d, "
+                "then in %s) and are written when it is back",
+                self.path,
+                exc,
+                len(self._queue),
+                self._max_pending,
+                self._spool.path,
+            )
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await self._conn.rollback()
+            if _error_code(exc) not in _BUSY_CODES:
+                await self._disconnect()
+
+    async def _commit_batch(self) -> None:
+        conn = self._require_conn()
+        batch = list(itertools.islice(self._queue, MAX_BATCH_ROWS))
+        counts, self._autocomplete = self._autocomplete, Counter()
+        self._autocomplete_due = None
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+            if batch:
+                await conn.executemany(INSERT_SQL, [row for row, _ in batch])
+            if counts:
+                await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+            await conn.execute("COMMIT")
+        except BaseException:
+            # Not written: the counts go back (the caller rolls back the transaction).
+            self._autocomplete.update(counts)
+            if self._autocomplete:
+                self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS
+            raise
+        self._commits += 1
+        # Only the writer removes from the head, so the head is still this batch.
+        for _ in batch:
+            _, waiter = self._queue.popleft()
+            if not waiter.done():
+                waiter.set_result(True)
+        self._committed_rows += len(batch)
+        self._progress.set()
+        self._progress = asyncio.Event()
+
+    async def _purge(self) -> None:
+        assert self._retention_days is not None
+        conn = self._require_conn()
+        cutoff = format_ts(datetime.now(UTC) - timedelta(days=self._retention_days))
+        await conn.execute("BEGIN IMMEDIATE")
+        async with conn.execute("DELETE FROM queries WHERE ts < ?", (cutoff,)) as cursor:
+            purged = cursor.rowcount
+        await conn.execute("DELETE FROM autocomplete WHERE day < ?", (cutoff[:10],))
+        await conn.execute("COMMIT")
+        self._next_purge = time.monotonic() + self._purge_interval
+        if purged > 0:
+            log.info("query log: purged %d row(s) older than %d days", purged, self._retention_days)
+
+    async def _replay_spool(self) -> None:
+        conn = self._require_conn()
+        try:
+            while (path := await asyncio.to_thread(self._spool.claim)) is not None:
+                offset, inserted, bad = 0, 0, 0
+                while True:
+                    chunk = await asyncio.to_thread(self._spool.read_chunk, path, offset, SPOOL_CHUNK_ROWS)
+                    if chunk.rows:
+                        # Committed chunk by chunk: a failure part-way through means the
+                        # next attempt re-reads from the start and the insert ignores
+                        # what is already there.
+                        await conn.execute("BEGIN IMMEDIATE")
+                        async with conn.executemany(INSERT_SQL, chunk.rows) as cursor:
+                            inserted += max(cursor.rowcount, 0)
+                        await conn.execute("COMMIT")
+                    bad += chunk.bad_lines
+                    offset = chunk.next_offset
+                    if chunk.done:
+                        break
+                await asyncio.to_thread(self._spool.finish, path)
+                self._replayed += inserted
+                log.info("query log: replayed %d row(s) from %s", inserted, path)
+                if bad:
+                    self._dropped += bad
+                    log.warning("query log: dropped %d unreadable line(s) of %s", bad, path)
+        except OSError as exc:
+            log.warning("query log: cannot replay the spool %s (%s); will try at next start", self._spool.path, exc)
+        self._spool_waiting = False
+
+    async def _spool_rows(self, rows: list[Row]) -> None:
+        try:
+            await asyncio.to_thread(self._spool.append, rows)
+        except OSError as exc:
+            self._dropped += len(rows)
+            log.warning(
+                "query log: DROPPED %d row(s): database unavailable and spool %s not writable (%s); %d dropped so far",
+                len(rows),
+                self._spool.path,
+                exc,
+                self._dropped,
+            )
+            return
+        self._spooled += len(rows)
+        if not self._closing:
+            # Replay as soon as the writer is healthy again rather than at next start.
+            self._spool_waiting = True
+            self._wake.set()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.query.periods import extract_period
+from bot.query.text import fold
+
+
+@pytest.mark.parametrize(
+    ("query", "period", "rest"),
+    [
+        ("trade xizang 2023", "2023", "trade xizang"),
+        ("H1 2023 xinjiang", "2023-H1", "xinjiang"),
+        ("xinjiang trade in the first half of 2023", "2023-H1", "xinjiang trade in"),
+        ("2023 first half", "2023-H1", ""),
+        ("Jan-Apr 2024", "2024-01/2024-04", ""),
+        ("January to April 2024", "2024-01/2024-04", ""),
+        ("from January to November 2023", "2023-01/2023-11", ""),
+        ("first 11 months of 2023", "2023-01/2023-11", ""),
+        ("the first eleven months of 2023", "2023-01/2023-11", ""),
+        ("from 2022 to 2024", "2022/2024", ""),
+        ("between 2022 and 2024", "2022/2024", ""),
+        ("2022-24", "2022/2024", ""),
+        ("2015 to November 2023", "2015/2023-11", ""),
+        ("by the end of 2023", "2023", ""),
+        ("Q3 2023", "2023-Q3", ""),
+        ("November 2023", "2023-11", ""),
+        ("2023-H1", "2023-H1", ""),
+        ("2024-01/2024-04", "2024-01/2024-04", ""),
+    ],
+)
+def test_period_phrases(query: str, period: str, rest: str) -> None:
+    found = extract_period(fold(query))
+    assert found.period is not None
+    assert found.period.text == period
+    assert found.rest == rest
+
+
+def test_relative_years_resolve_against_today() -> None:
+    found = extract_period("trade last year", today=date(2024, 5, 1))
+    assert found.period is not None and found.period.text == "2023"
+    assert found.relative
+
+
+def test_since_leaves_the_end_open() -> None:
+    found = extract_period("electricity transmitted since 2015", today=date(2026, 1, 1))
+    assert found.period is not None and found.period.start.year == 2015
+    assert found.open_end
+
+
+def test_no_period_and_latest() -> None:
+    assert extract_period("trade xizang").period is None
+    assert extract_period("latest gdp xinjiang").latest

@@ -1,0 +1,112 @@
+"""The `factbot` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT, copy_store
+
+
+def factbot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "FACTBOT_LOG_LEVEL": "WARNING", **(env or {})},
+    )  # fmt: skip
+
+
+def test_ask_prints_the_sourced_figure_for_a_person() -> None:
+    out = factbot("ask", "trade", "xizang", "2023")
+    assert out.returncode == 0, out.stderr
+    assert "10 billion yuan" in out.stdout
+    assert "Quote:" in out.stdout
+
+
+def test_ask_json_stdin_writes_one_object_per_line_in_order() -> None:
+    queries = ["trade xizang 2023", "trade kashgar first 11 months of 2023", "trade qinghai 2023", "", "tourism tibet"]
+    out = factbot("ask", "--json", "-", stdin="\n".join(queries) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(queries)
+    rows = [json.loads(line) for line in lines]
+    assert [r["query"] for r in rows] == queries
+    assert rows[0]["answer"]["figure"] == "10 billion yuan"
+    assert rows[1]["answer"]["figure"] == "77.15 billion yuan"
+    assert rows[2]["status"] != "answered" and rows[2]["answer"] is None
+    assert rows[3]["status"] == "not_found"
+
+
+def test_check_passes_on_the_committed_store_and_fails_with_file_line(tmp_path: Path) -> None:
+    ok = factbot("check")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok:")
+    paths = copy_store(tmp_path)
+    broken = paths.facts_dir / "003_xinjiang_central_asia.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    bad = factbot("check", env={"FACTBOT_FACTS_DIR": str(paths.facts_dir)})
+    assert bad.returncode == 1
+    assert "003_xinjiang_central_asia.yaml:" in bad.stderr
+    assert "invalid YAML" in bad.stderr
+
+
+def test_ask_with_a_broken_store_says_what_to_do(tmp_path: Path) -> None:
+    paths = copy_store(tmp_path)
+    (paths.facts_dir / "vocabulary.yaml").write_text("places: [\n", encoding="utf-8")
+    out = factbot("ask", "trade", env={"FACTBOT_FACTS_DIR": str(paths.facts_dir)})
+    assert out.returncode == 1
+    assert "factbot check" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_console_takes_commands_and_questions_and_survives_errors() -> None:
+    lines = ["!help", "!trade xizang 2023", "!bogus", "!", "", "How many tourists visited Tibet in 2023?", "!sources"]
+    out = factbot("console", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "!trade <place> [period]" in text
+    assert "10 billion yuan" in text
+    assert "Unknown command '!bogus'" in text
+    assert "Empty command" in text
+    assert "55.1697 million" in text
+    assert "Kashi’s foreign trade partners numbers 118" in text
+
+
+def test_run_without_token_starts_the_console_after_one_line_of_advice(tmp_path: Path) -> None:
+    out = factbot("run", stdin="!trade tibet 2023\n", env={"DISCORD_TOKEN": "", "HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert "No DISCORD_TOKEN set" in first
+    assert "10 billion yuan" in out.stdout
+
+
+def test_coverage_lists_nothing_for_the_committed_store() -> None:
+    out = factbot("coverage", "--strict")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.strip() == ""
+
+
+def test_coverage_lists_a_number_once_its_fact_is_removed(tmp_path: Path) -> None:
+    paths = copy_store(tmp_path)
+    path = paths.facts_dir / "001_xizang_industrial_development.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: xizang.cement_output.2023")
+    end = text.index("  - id: ", start + 10)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    out = factbot("coverage", "--strict", env={"FACTBOT_FACTS_DIR": str(paths.facts_dir)})
+    assert out.returncode == 1
+    assert "11.9843" in out.stdout
+
+
+def test_extract_proposes_candidates_that_the_curator_can_edit() -> None:
+    import yaml
+
+    out = factbot("extract", "seeds/004_b158c2bc0f307f26.txt")
+    assert out.returncode == 0, out.stderr
+    data = yaml.safe_load(out.stdout)
+    assert data["doc"] == "004_b158c2bc0f307f26.txt"
+    figures = {c["figure"] for c in data["facts"]}
+    assert "77.15 billion yuan" in figures
+    assert any(c["place"] == "kashi" and c["period"] == "2023-01/2023-11" for c in data["facts"])
