@@ -36,7 +36,8 @@ class MetricAlias:
 
 
 def place_phrase_tokens(text: str) -> tuple[str, ...]:
-    return tuple(fold_token(w) for w in words(text))
+    """Words of a place name; hyphenated names split ("Qinghai-Xizang" = "Qinghai Xizang")."""
+    return tuple(fold_token(part) for w in words(text) for part in w.split("-") if part)
 
 
 def fuzzy_cutoff(token: str) -> float | None:
@@ -69,6 +70,14 @@ class VocabularyIndex:
                     self.place_phrases[phrase.text].append(phrase)
                 self.max_place_len = max(self.max_place_len, len(tokens))
         self.place_texts = list(self.place_phrases)
+        # multi-word names, for finding them when the query reorders their words
+        self.multiword_places = sorted(
+            (p for phrases in self.place_phrases.values() for p in phrases if len(set(p.tokens)) > 1),
+            key=lambda p: -len(p.tokens),
+        )
+        self.multiword_by_token: defaultdict[str, list[PlacePhrase]] = defaultdict(list)
+        for phrase in self.multiword_places:
+            self.multiword_by_token[phrase.tokens[0]].append(phrase)
         by_len: defaultdict[int, list[str]] = defaultdict(list)
         for text in self.place_texts:
             by_len[len(text.split())].append(text)

@@ -86,9 +86,20 @@ class QueryParser:
             if script in folded:
                 hits.append(PlaceHit(key, 1.0, script))
                 folded = folded.replace(script, " ")
-        raw = words(folded)
+        original = words(folded)
+        owner = [n for n, w in enumerate(original) for part in w.split("-") if part]
+        raw = [part for w in original for part in w.split("-") if part]
         tokens = [fold_token(w) for w in raw]
         taken = [False] * len(tokens)
+        # a multi-word name whose words all appear, in any order ("bonded zone kashi")
+        present = set(tokens)
+        candidates = [p for t in present for p in self.index.multiword_by_token.get(t, ())]
+        for phrase in sorted(candidates, key=lambda p: (-len(p.tokens), p.text)):
+            positions = [i for i, t in enumerate(tokens) if t in phrase.tokens and not taken[i]]
+            if {tokens[i] for i in positions} >= set(phrase.tokens):
+                for i in positions:
+                    taken[i] = True
+                hits.append(PlaceHit(phrase.place, 1.0, " ".join(raw[i] for i in positions)))
         # exact names first, longest first; then typos, so a typo never beats a name
         for exact in (True, False):
             for size in range(min(self.index.max_place_len, len(tokens)), 0, -1):
@@ -108,7 +119,9 @@ class QueryParser:
                         taken[i] = True
                     for p in phrases:
                         hits.append(PlaceHit(p.place, similarity, " ".join(raw[start : start + size])))
-        rest = " ".join(w for w, t in zip(raw, taken, strict=True) if not t)
+        # keep whole words ("e-commerce") unless a place took part of them
+        used_words = {owner[i] for i, t in enumerate(taken) if t}
+        rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
         return self._resolve_places(hits), rest
 
     def _resolve_places(self, hits: list[PlaceHit]) -> list[PlaceHit]:

@@ -71,6 +71,8 @@ BACKOFF_MAX_SECONDS = 2.0
 AUTOCOMPLETE_FLUSH_SECONDS = 10.0
 PURGE_INTERVAL_SECONDS = 86_400.0
 SPOOL_CHUNK_ROWS = 5_000
+# Recent users' hashes are kept: the same people ask most of the questions.
+USER_HASH_CACHE = 10_000
 
 # Lock contention is temporary and the connection stays good; any other error
 # (read-only file, I/O error, disk full) gets a fresh connection on the next try,
@@ -118,6 +120,9 @@ class QueryLog:
         self._spool = Spool(spool_path_for(path))
 
         self._queue: deque[_Pending] = deque()
+        self._deadlines: deque[tuple[float, asyncio.Future[bool]]] = deque()
+        self._expiry: asyncio.TimerHandle | None = None
+        self._user_hashes: dict[int, str] = {}
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
         self._conn: aiosqlite.Connection | None = None
@@ -210,6 +215,10 @@ class QueryLog:
         for _, waiter in self._queue:
             _give_up(waiter)
         self._queue.clear()
+        self._deadlines.clear()
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
         if leftovers:
             log.warning(
                 "query log: %s still unavailable at close; spooling %d row(s) to %s",
@@ -242,7 +251,7 @@ class QueryLog:
         within `record_wait` (the row is kept, or spooled, and written later)."""
         row = to_row(
             rec,
-            user_hash=self._key.hash_or_none(rec.user_id),
+            user_hash=self._hash_user(rec.user_id),
             user_id=rec.user_id if self._raw_user_ids else None,
         )
         if self._closed or self._writer_failed or len(self._queue) >= self._max_pending:
@@ -252,13 +261,35 @@ class QueryLog:
         waiter: asyncio.Future[bool] = loop.create_future()
         self._queue.append((row, waiter))
         self._enqueued_rows += 1
+        # One timer for all waiters rather than one each: deadlines are in queue
+        # order, so the timer only ever needs to fire for the oldest one.
+        deadline = loop.time() + self._record_wait
+        self._deadlines.append((deadline, waiter))
+        if self._expiry is None:
+            self._expiry = loop.call_at(deadline, self._expire)
         self._wake.set()
-        timer = loop.call_later(self._record_wait, _give_up, waiter)
-        try:
-            # If the caller is cancelled here the row stays queued and is still written.
-            return await waiter
-        finally:
-            timer.cancel()
+        # If the caller is cancelled here the row stays queued and is still written.
+        return await waiter
+
+    def _hash_user(self, user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        hashed = self._user_hashes.get(user_id)
+        if hashed is None:
+            if len(self._user_hashes) >= USER_HASH_CACHE:
+                self._user_hashes.clear()
+            hashed = self._user_hashes[user_id] = self._key.hash(user_id)
+        return hashed
+
+    def _expire(self) -> None:
+        """Give up on waiters whose deadline passed, then wait for the next one."""
+        self._expiry = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while self._deadlines and self._deadlines[0][0] <= now:
+            _give_up(self._deadlines.popleft()[1])
+        if self._deadlines:
+            self._expiry = loop.call_at(self._deadlines[0][0], self._expire)
 
     def count_autocomplete(self, n: int = 1) -> None:
         """Count autocomplete keystrokes (per UTC day); they are not logged as queries."""
@@ -487,6 +518,8 @@ class QueryLog:
             if not waiter.done():
                 waiter.set_result(True)
         self._committed_rows += len(batch)
+        while self._deadlines and self._deadlines[0][1].done():
+            self._deadlines.popleft()
         self._progress.set()
         self._progress = asyncio.Event()
 

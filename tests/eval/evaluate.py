@@ -37,7 +37,8 @@ def load_cases(directory: Path = EVAL_DIR) -> list[Case]:
     for path in sorted(directory.glob("*.yaml")):
         items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for item in items:
-            figures = tuple(item.get("figure_any") or ([item["figure"]] if item.get("figure") else []))
+            listed = item.get("figure_any") or ([item["figure"]] if item.get("figure") is not None else [])
+            figures = tuple(str(f) for f in listed)
             cases.append(Case(str(item["query"]), str(item["expect"]), figures, path.name))
     return cases
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import discord
@@ -39,7 +39,6 @@ from .records import (
 )
 from .rest import API_PREFIX, CoreRoutes, Fault, RestApi
 from .shaping import Options, command_data, find_component
-from .waiting import FakeDiscordTimeout
 from .world import World
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
@@ -79,7 +78,7 @@ class FakeDiscord:
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest.handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=1.0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         self.world.base_url = self.base_url
@@ -463,9 +462,9 @@ class FakeDiscord:
 
         def find() -> RecordedRequest | None:
             for request in self.world.requests:
-                if request.method == method and pattern.search(request.path):
-                    if predicate is None or predicate(request):
-                        return request
+                matched = request.method == method and pattern.search(request.path)
+                if matched and (predicate is None or predicate(request)):
+                    return request
             return None
 
         return await self.world.changes.wait_for(
@@ -603,11 +602,3 @@ class FakeDiscord:
     def describe(self) -> str:
         """A short summary of what happened, for assertion messages."""
         return f"ops={self.gateway_ops()} requests={[f'{r.method} {r.path} {r.status}' for r in self.requests]}"
-
-
-@contextlib.contextmanager
-def _no_op() -> Iterator[None]:
-    yield
-
-
-__all__ = ["FakeDiscord", "FakeDiscordTimeout"]

@@ -52,6 +52,20 @@ class _Connection:
     request: web.Request
     path: str
     session: _Session | None = None
+    # Set when the fake closes the socket: aiohttp then reports the code of
+    # the client's closing handshake, which says nothing about intent.
+    closed_by_server: bool = False
+
+    async def close(self, code: int, message: bytes) -> None:
+        self.closed_by_server = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.ws.close(code=code, message=message), 2.0)
+
+    def abort(self) -> None:
+        self.closed_by_server = True
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
 
     async def send(self, payload: Json) -> bool:
         """Send one text frame; False if the socket is already gone."""
@@ -143,7 +157,7 @@ class GatewayServer:
                 session.conn = None
         # Discord ends a session the client closed cleanly; any other loss
         # of the socket leaves it resumable.
-        if conn.ws.close_code in _CLEAN_CLOSE_CODES:
+        if not conn.closed_by_server and conn.ws.close_code in _CLEAN_CLOSE_CODES:
             session.alive = False
 
     async def _on_frame(self, conn: _Connection, frame: Json) -> None:
@@ -154,11 +168,11 @@ class GatewayServer:
         if op == Op.HEARTBEAT:
             await conn.send({"op": Op.HEARTBEAT_ACK, "d": None, "s": None, "t": None})
         elif op == Op.IDENTIFY:
-            await self._identify(conn, data)
+            await self._identify(conn, data if isinstance(data, dict) else {})
         elif op == Op.RESUME:
-            await self._resume(conn, data)
+            await self._resume(conn, data if isinstance(data, dict) else {})
         elif op == Op.REQUEST_GUILD_MEMBERS:
-            await self._members_chunk(conn, data)
+            await self._members_chunk(conn, data if isinstance(data, dict) else {})
         else:
             _log.debug("gateway op %s recorded, no reply", op)
 
@@ -167,14 +181,14 @@ class GatewayServer:
     async def _identify(self, conn: _Connection, data: Json) -> None:
         config = self._world.config
         if conn.session is not None:
-            await conn.ws.close(code=CLOSE_ALREADY_AUTHENTICATED, message=b"Already authenticated.")
+            await conn.close(CLOSE_ALREADY_AUTHENTICATED, b"Already authenticated.")
             return
         if data.get("token") != config.token:
-            await conn.ws.close(code=CLOSE_AUTHENTICATION_FAILED, message=b"Authentication failed.")
+            await conn.close(CLOSE_AUTHENTICATION_FAILED, b"Authentication failed.")
             return
         intents = int(data.get("intents") or 0)
         if intents & PRIVILEGED_INTENTS & ~config.intents_allowed:
-            await conn.ws.close(code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            await conn.close(CLOSE_DISALLOWED_INTENTS, b"Disallowed intent(s).")
             return
 
         session = _Session(
@@ -218,8 +232,7 @@ class GatewayServer:
             session.conn = None
             if previous is not None and previous is not conn:
                 # Discord drops the old socket of a resumed session.
-                with contextlib.suppress(Exception):
-                    await previous.ws.close(code=4000)
+                await previous.close(4000, b"session resumed elsewhere")
             for seq, event, payload in list(session.backlog):
                 if seq > last_seq and not await conn.send({"op": Op.DISPATCH, "t": event, "s": seq, "d": payload}):
                     return
@@ -295,12 +308,9 @@ class GatewayServer:
                     session.conn = None
         for conn in cut:
             if code is None:
-                transport = conn.request.transport
-                if transport is not None:
-                    transport.abort()
+                conn.abort()
             else:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(conn.ws.close(code=code, message=b"dropped by test"), 2.0)
+                await conn.close(code, b"dropped by test")
         return len(cut)
 
     async def send_op(self, op: int, data: Any) -> int:
@@ -316,9 +326,7 @@ class GatewayServer:
 
     async def close_all(self) -> None:
         for conn in list(self._connections):
-            transport = conn.request.transport
-            if transport is not None:
-                transport.abort()
+            conn.abort()
         self._connections.clear()
 
 

@@ -103,9 +103,10 @@ class InteractionRoutes:
         if kind == CallbackType.CHANNEL_MESSAGE_WITH_SOURCE:
             message = self._new_message(record, data, call)
             record.original_message_id = int(message["id"])
-            world.record(
-                PostedMessage(int(message["id"]), record.channel_id, data, call.files, message, "interaction", record.id)
+            posted = PostedMessage(
+                int(message["id"]), record.channel_id, data, call.files, message, "interaction", record.id
             )
+            world.record(posted)
             await self._echo("MESSAGE_CREATE", message)
         elif kind == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
             message = self._new_message(record, {"flags": data.get("flags", 0)}, call, flags=MESSAGE_FLAG_LOADING)

@@ -115,7 +115,8 @@ def edit_message(world: World, message: Json, payload: Json, files: Sequence[Rec
             message[key] = payload[key]
     if "content" in payload:
         message["content"] = str(payload.get("content") or "")
-        message["mentions"] = [u.payload() for u in _mentions(world, message["content"], payload.get("allowed_mentions"))]
+        pinged = _mentions(world, message["content"], payload.get("allowed_mentions"))
+        message["mentions"] = [u.payload() for u in pinged]
     if files or "attachments" in payload:
         message["attachments"] = _attachments(world, payload, files, message.get("attachments") or [])
     # Editing a deferred ("thinking...") response turns it into a real message.

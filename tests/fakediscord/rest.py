@@ -215,7 +215,9 @@ class CoreRoutes:
             return Reply(400, form_error(problems))
         if is_empty_message(payload, len(call.files)):
             return error(400, EMPTY_MESSAGE, "Cannot send an empty message")
-        message = create_message(world, channel_id=channel_id, author=world.config.bot, payload=payload, files=call.files)
+        message = create_message(
+            world, channel_id=channel_id, author=world.config.bot, payload=payload, files=call.files
+        )
         world.record(PostedMessage(int(message["id"]), channel_id, payload, call.files, message, "channel"))
         if world.config.echo_bot_messages:
             await self._gateway.dispatch("MESSAGE_CREATE", message)
