@@ -68,6 +68,13 @@ def make_bare_bot(*, message_content: bool = True) -> commands.Bot:
         await ctx.send("some facts", view=MoreView())
 
     @bot.command()
+    async def long(ctx: commands.Context[commands.Bot]) -> None:
+        try:
+            await ctx.send("x" * 2001)
+        except discord.HTTPException as exc:
+            await ctx.send(f"refused {exc.code}")
+
+    @bot.command()
     async def owner(ctx: commands.Context[commands.Bot]) -> None:
         await ctx.send("yes" if await ctx.bot.is_owner(ctx.author) else "no")
 
@@ -85,7 +92,26 @@ def make_bare_bot(*, message_content: bool = True) -> commands.Bot:
         await interaction.edit_original_response(content="done thinking")
         await interaction.followup.send("and one more thing", ephemeral=True)
 
+    admin = app_commands.Group(name="admin", description="Admin tools")
+
+    @admin.command(name="echo", description="Say it back")
+    async def echo(interaction: discord.Interaction, text: str, who: discord.Member | None = None) -> None:
+        await interaction.response.send_message(f"{text} {who.name if who else 'nobody'}")
+
+    bot.tree.add_command(admin)
+
+    @bot.tree.command(name="suggest", description="Opens a form")
+    async def suggest(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(SuggestModal())
+
     return bot
+
+
+class SuggestModal(discord.ui.Modal, title="Suggest a fact"):
+    text: discord.ui.TextInput[SuggestModal] = discord.ui.TextInput(label="Fact", custom_id="suggest:text")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"thanks: {self.text.value}", ephemeral=True)
 
 
 async def test_login_ready_and_guild_create(fake_discord: FakeDiscord) -> None:
@@ -98,6 +124,9 @@ async def test_login_ready_and_guild_create(fake_discord: FakeDiscord) -> None:
         channel = guild.get_channel(fake.channel_id)
         assert isinstance(channel, discord.TextChannel)
         assert guild.me is not None and guild.me.guild_permissions.send_messages
+        await fake.wait_for_op(Op.HEARTBEAT)
+        await asyncio.sleep(0.05)  # the ACK is read on the bot's side
+        assert bot.latency < 1.0  # heartbeats are ACKed
         assert fake.gateway_ops()[:1] == [Op.IDENTIFY]
         paths = [r.path for r in fake.requests]
         assert paths[:2] == ["/users/@me", "/oauth2/applications/@me"]
@@ -176,6 +205,15 @@ async def test_refused_resume_falls_back_to_identify(fake_discord: FakeDiscord) 
         assert (await fake.wait_for_reply(fake.channel_id)).content == "pong"
 
 
+async def test_reconnect_op_resumes(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    async with fake.run_bot(make_bare_bot()):
+        assert await fake.request_reconnect() == 1
+        await fake.wait_for_op(Op.RESUME)
+        await fake.send_message("!ping")
+        assert (await fake.wait_for_reply(fake.channel_id)).content == "pong"
+
+
 async def test_rate_limited_post_is_retried(fake_discord: FakeDiscord) -> None:
     fake = fake_discord
     async with fake.run_bot(make_bare_bot()):
@@ -218,8 +256,9 @@ async def test_slash_command_gets_its_callback(fake_discord: FakeDiscord) -> Non
     fake = fake_discord
     async with fake.run_bot(make_bare_bot()) as bot:
         synced = await bot.tree.sync()
-        assert {c.name for c in synced} == {"fact", "slow"}
-        assert {c["name"] for c in fake.registered_commands()} == {"fact", "slow"}
+        names = {"fact", "slow", "admin", "suggest"}
+        assert {c.name for c in synced} == names
+        assert {c["name"] for c in fake.registered_commands()} == names
         iid = await fake.send_interaction_command("fact", {"place": "Paris", "year": 1999})
         record = await fake.wait_for_interaction_response(iid)
         assert record.callback_type == CallbackType.CHANNEL_MESSAGE_WITH_SOURCE
@@ -235,6 +274,33 @@ async def test_deferred_command_edit_and_followup(fake_discord: FakeDiscord) -> 
         assert record.callback_type == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
         followup = await fake.wait_for_followup(iid)
         assert followup.content == "and one more thing" and followup.ephemeral
+
+
+async def test_subcommand_with_user_option_without_sync(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    async with fake.run_bot(make_bare_bot()):
+        iid = await fake.send_interaction_command("admin echo", {"text": "hi", "who": fake.owner})
+        record = await fake.wait_for_interaction_response(iid)
+        assert record.content == f"hi {fake.owner.username}"
+
+
+async def test_modal_opened_and_submitted(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    async with fake.run_bot(make_bare_bot()):
+        opener = await fake.send_interaction_command("suggest")
+        record = await fake.wait_for_interaction_response(opener)
+        assert record.callback_type == CallbackType.MODAL
+        submitted = await fake.submit_modal(opener, {"suggest:text": "cats sleep 16h"})
+        answer = await fake.wait_for_interaction_response(submitted)
+        assert answer.content == "thanks: cats sleep 16h"
+
+
+async def test_discord_limits_are_enforced(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    async with fake.run_bot(make_bare_bot()):
+        await fake.send_message("!long")
+        assert (await fake.wait_for_reply(fake.channel_id)).content == "refused 50035"
+        assert [r.status for r in fake.requests if r.path.endswith("/messages")] == [400, 200]
 
 
 async def test_autocomplete_gets_type_8_choices(fake_discord: FakeDiscord) -> None:
@@ -258,10 +324,18 @@ async def test_button_click_reaches_view_callback(fake_discord: FakeDiscord) -> 
         assert fake.message(menu.id)["components"] == []
 
 
+async def test_application_owner_is_owner(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    async with fake.run_bot(make_bare_bot()):
+        await fake.send_message("!owner", author=fake.owner)
+        assert (await fake.wait_for_reply()).content == "yes"
+        await fake.send_message("!owner")  # the tester
+        assert (await fake.wait_for_reply()).content == "no"
+
+
 async def test_team_members_are_owners() -> None:
-    async with FakeDiscord() as probe:
-        tester_id = probe.tester.id
-    config = FakeConfig(team_member_ids=(FakeConfig().owner.id, tester_id))
+    defaults = FakeConfig()
+    config = FakeConfig(team_member_ids=(defaults.owner.id, defaults.tester.id))
     async with FakeDiscord(config) as fake, fake.run_bot(make_bare_bot()):
         await fake.send_message("!owner")
         assert (await fake.wait_for_reply()).content == "yes"
@@ -281,6 +355,6 @@ async def test_json_header_is_exact_and_unknown_routes_are_recorded(fake_discord
 async def test_globals_are_restored() -> None:
     before = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     async with FakeDiscord() as fake:
-        assert Route.BASE == fake.api_base
-        assert str(DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
-    assert (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY) == before
+        assert fake.api_base == Route.BASE
+        assert fake.gateway_url == str(DiscordWebSocket.DEFAULT_GATEWAY)
+    assert before == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)

@@ -33,6 +33,11 @@ MAX_LISTED = 5
 METRIC_TIE = 0.9
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
+# To answer (not just offer a nearest figure), the metric must be read with confidence:
+# most of its alias matched ("exports" alone is not "imports and exports"), and most
+# of the query's metric words explained ("GDP per capita" is not "GDP").
+ANSWER_MIN_COVERAGE = 0.75
+ANSWER_MIN_QUERY_COVERAGE = 0.6
 
 _KIND_RANK = {PeriodKind.YEAR: 3, PeriodKind.AS_OF: 2, PeriodKind.PARTIAL: 1, PeriodKind.SPAN: 0}
 
@@ -170,6 +175,13 @@ class Engine:
                 query, parsed, interp, list(selection.facts) or list(facts),
                 reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
             )
+        if selection.status is Status.ANSWERED and not self._confident(metric):
+            asked = " ".join(w for w in parsed.text.split() if w) or interp.title
+            return self._nearest(
+                query, parsed, interp, list(selection.facts),
+                reason=f"No figure for exactly '{asked}'; the closest metric is {interp.metric}.",
+                score=base_score * 0.5,
+            )
         if selection.status is Status.ANSWERED:
             return self._answered(query, parsed, interp, selection, base_score)
         if selection.status is Status.AMBIGUOUS:
@@ -178,6 +190,10 @@ class Engine:
             query, parsed, interp, list(selection.facts),
             reason=f"No figure for {interp.title}.", score=base_score * 0.5,
         )
+
+    @staticmethod
+    def _confident(metric: MetricHit) -> bool:
+        return metric.coverage >= ANSWER_MIN_COVERAGE and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
 
     def _choose_metric(self, place: str, metrics: list[MetricHit]) -> MetricHit | None:
         """The best metric; None when two metrics the place has are about equally good."""
@@ -380,8 +396,13 @@ class Engine:
         self, query: str, parsed: ParsedQuery, place: str, metric: str, interp: Interpretation, places: list[str]
     ) -> Answer:
         """The place is known, the metric is known, but the store has no such pair."""
-        related = [*self.index.ancestors(place), *self._children(place)]
         facts: list[Fact] = []
+        # the same place under the next-best reading of the metric ("trade growth" -> trade)
+        for hit in parsed.metrics[1:4]:
+            if hit.coverage >= METRIC_MIN_COVERAGE:
+                facts.extend(self.store.by_place_metric.get((place, hit.metric), ()))
+        # then the same metric in the places around it
+        related = [*self.index.ancestors(place), *self._children(place)]
         for other in related:
             facts.extend(self.store.by_place_metric.get((other, metric), ()))
         if not facts:

@@ -107,6 +107,10 @@ class VocabularyIndex:
             for token in alias.tokens:
                 self.aliases_by_token[token].append(i)
         self.metric_tokens = list(self.token_weight)
+        self.unit_tokens = frozenset(
+            t for unit in vocabulary.units.values() for name in (unit.name, unit.key, *unit.aliases)
+            for t in content_tokens(name)
+        )
         self.metric_token_set = frozenset(self.metric_tokens)
         self.place_token_set = frozenset(t for text in self.place_texts for t in text.split())
 

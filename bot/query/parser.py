@@ -9,11 +9,12 @@ answer.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.query.index import VocabularyIndex
+from bot.query.index import PlacePhrase, VocabularyIndex
 from bot.query.periods import extract_period
 from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, words
 from bot.store.periods import Period
@@ -31,6 +32,7 @@ class MetricHit:
     metric: str
     score: float  # matched token weight x coverage of the alias
     coverage: float  # share of the alias's weight the query matched
+    query_coverage: float = 1.0  # share of the query's metric words this alias explains
 
 
 @dataclass(frozen=True)
@@ -91,18 +93,25 @@ class QueryParser:
         raw = [part for w in original for part in w.split("-") if part]
         tokens = [fold_token(w) for w in raw]
         taken = [False] * len(tokens)
-        # a multi-word name whose words all appear, in any order ("bonded zone kashi")
-        present = set(tokens)
-        candidates = [p for t in present for p in self.index.multiword_by_token.get(t, ())]
-        for phrase in sorted(candidates, key=lambda p: (-len(p.tokens), p.text)):
-            positions = [i for i, t in enumerate(tokens) if t in phrase.tokens and not taken[i]]
-            if {tokens[i] for i in positions} >= set(phrase.tokens):
-                for i in positions:
-                    taken[i] = True
-                hits.append(PlaceHit(phrase.place, 1.0, " ".join(raw[i] for i in positions)))
-        # exact names first, longest first; then typos, so a typo never beats a name
+
+        def take(start: int, size: int, phrases: list[PlacePhrase], similarity: float) -> None:
+            for i in range(start, start + size):
+                taken[i] = True
+            for p in phrases:
+                hits.append(PlaceHit(p.place, similarity, " ".join(raw[start : start + size])))
+
+        # 1. exact multi-word names as written, longest first
+        for size in range(min(self.index.max_place_len, len(tokens)), 1, -1):
+            for start in range(len(tokens) - size + 1):
+                if not any(taken[start : start + size]):
+                    phrases = self.index.exact_place(tokens[start : start + size])
+                    if phrases:
+                        take(start, size, phrases, 1.0)
+        # 2. multi-word names whose words all appear in another order ("bonded zone kashi")
+        self._reordered_places(tokens, taken, hits, raw)
+        # 3. single words, exact; 4. typos, longest first, so a typo never beats a name
         for exact in (True, False):
-            for size in range(min(self.index.max_place_len, len(tokens)), 0, -1):
+            for size in range(1 if exact else min(self.index.max_place_len, len(tokens)), 0, -1):
                 for start in range(len(tokens) - size + 1):
                     if any(taken[start : start + size]):
                         continue
@@ -113,16 +122,32 @@ class QueryParser:
                         phrases, similarity = self.index.exact_place(window), 1.0
                     else:
                         phrases, similarity = self.index.fuzzy_place(window)
-                    if not phrases:
-                        continue
-                    for i in range(start, start + size):
-                        taken[i] = True
-                    for p in phrases:
-                        hits.append(PlaceHit(p.place, similarity, " ".join(raw[start : start + size])))
+                    if phrases:
+                        take(start, size, phrases, similarity)
         # keep whole words ("e-commerce") unless a place took part of them
         used_words = {owner[i] for i, t in enumerate(taken) if t}
         rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
         return self._resolve_places(hits), rest
+
+    def _reordered_places(self, tokens: list[str], taken: list[bool], hits: list[PlaceHit], raw: list[str]) -> None:
+        """Find multi-word names whose words all appear, in any order, using each word once.
+
+        Where a word occurs twice ("foreign trade ... free trade zone"), the
+        occurrence closest to the name's other words is used.
+        """
+        free = [t if not taken[i] else None for i, t in enumerate(tokens)]
+        present = {t for t in free if t is not None}
+        candidates = {p for t in present for p in self.index.multiword_by_token.get(t, ())}
+        for phrase in sorted(candidates, key=lambda p: (-len(p.tokens), p.text)):
+            wanted = set(phrase.tokens)
+            options = [[i for i, t in enumerate(free) if t == w and not taken[i]] for w in sorted(wanted)]
+            if not all(options):
+                continue
+            combos = itertools.islice(itertools.product(*options), 256)
+            chosen = min(combos, key=lambda c: (max(c) - min(c), c))
+            for i in chosen:
+                taken[i] = True
+            hits.append(PlaceHit(phrase.place, 1.0, " ".join(raw[i] for i in sorted(chosen))))
 
     def _resolve_places(self, hits: list[PlaceHit]) -> list[PlaceHit]:
         """Drop duplicates and places that contain another named place (keep the specific one)."""
@@ -148,7 +173,16 @@ class QueryParser:
                     matched[vocab_token] = (similarity, pos)
         if not matched:
             return [], set()
+        # the weight of every query word the metric vocabulary knows: what an alias should explain
+        position_weight: dict[int, float] = {}
+        for token, (similarity, pos) in matched.items():
+            if token in index.unit_tokens:
+                continue  # "kilometers" in "how many kilometers of railways" names no metric
+            weight = index.token_weight[token] * similarity
+            position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
+        query_weight = sum(position_weight.values())
         best: dict[str, tuple[float, float, set[int]]] = {}
+        explained: defaultdict[str, set[int]] = defaultdict(set)  # by any alias of the metric
         candidate_aliases: set[int] = set()
         for token in matched:
             candidate_aliases.update(index.aliases_by_token.get(token, ()))
@@ -163,11 +197,17 @@ class QueryParser:
                     positions.add(hit[1])
             coverage = got / alias.weight if alias.weight else 0.0
             score = got * coverage
+            explained[alias.metric].update(positions)
             current = best.get(alias.metric)
             if current is None or score > current[0]:
                 best[alias.metric] = (score, coverage, positions)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        hits = [MetricHit(key, score, coverage) for key, (score, coverage, _) in ranked[:8]]
+        def query_coverage(key: str) -> float:
+            if not query_weight:
+                return 1.0
+            return sum(position_weight.get(p, 0.0) for p in explained[key]) / query_weight
+
+        hits = [MetricHit(key, score, coverage, query_coverage(key)) for key, (score, coverage, _) in ranked[:8]]
         used: defaultdict[str, set[int]] = defaultdict(set)
         for key, (_, _, positions) in ranked[:1]:
             used[key] = positions

@@ -41,7 +41,7 @@ TOKEN_FOLDS = {
     "attractions": "attraction", "cities": "city", "areas": "area", "blocks": "block",
     "resorts": "resort", "clusters": "cluster", "parks": "park", "bases": "base",
     "cooperatives": "cooperative", "envoys": "envoy", "diplomats": "diplomat",
-    "earned": "revenue", "earnings": "revenue", "earn": "revenue", "receipts": "revenue",
+    "earned": "revenue", "earnings": "revenue", "earn": "revenue", "receipts": "revenue", "money": "revenue",
     "percentage": "percent", "%": "percent", "proportion": "share",
     "trading": "trade", "traded": "trade", "trades": "trade",
     "produced": "production", "produce": "production", "produces": "production",

@@ -174,7 +174,7 @@ class QueryLog:
         except OSError as exc:
             raise QueryLogError(f"cannot create the directory of {db_path}: {exc}") from exc
         key = await asyncio.to_thread(load_or_create_key, key_path_for(db_path))
-        self = cls(
+        qlog = cls(
             db_path,
             key,
             raw_user_ids=raw_user_ids,
@@ -185,18 +185,20 @@ class QueryLog:
             purge_interval=purge_interval,
         )
         try:
-            await self._step()
+            # The first round of work (connect, migrate, purge, replay the spool) runs
+            # here, so that a usable database is ready when open() returns.
+            await qlog._step()
         except sqlite3.Error as exc:
             if _error_code(exc) in _NOT_A_DATABASE_CODES:
-                await self._disconnect()
+                await qlog._disconnect()
                 raise SchemaVersionError(
                     f"{db_path} is not a readable SQLite database ({exc}); move it aside "
                     "or set FACTBOT_DB to another file"
                 ) from exc
-            await self._on_write_error(exc)
-        self._writer = asyncio.create_task(self._run(), name=f"querylog-writer:{db_path.name}")
-        self._writer.add_done_callback(self._writer_done)
-        return self
+            await qlog._on_write_error(exc)
+        qlog._writer = asyncio.create_task(qlog._run(), name=f"querylog-writer:{db_path.name}")
+        qlog._writer.add_done_callback(qlog._writer_done)
+        return qlog
 
     async def close(self) -> None:
         """Write what is queued (for at most `close_timeout`), spool the rest, stop."""

@@ -71,11 +71,9 @@ class QueryRecord:
 
 def format_ts(moment: datetime) -> str:
     """UTC, fixed width, so that text order is time order and range scans use the index."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_ts(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # isoformat() is the fast path (strftime costs more per row than the insert's
+    # binding); its "+00:00" suffix is cut and replaced by "Z".
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def normalize_query(text: str) -> str:

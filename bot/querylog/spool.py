@@ -60,9 +60,6 @@ class Spool:
             finally:
                 os.close(fd)
 
-    def has_rows(self) -> bool:
-        return self.path.exists() or self.replay_path.exists()
-
     def claim(self) -> Path | None:
         """The next file to replay, or None when there is nothing to replay."""
         with self._lock:
