@@ -159,7 +159,7 @@ class Engine:
         if len(covered) > 1:
             return self._several_places(query, parsed, covered, metrics)
         place = covered[0] if covered else places[0]
-        metric = self._choose_metric(place, metrics)
+        metric = self._choose_metric(place, metrics, parsed.metrics)
         if metric is None:
             return self._tied_metrics(query, parsed, place, metrics)
         facts = self.store.by_place_metric.get((place, metric.metric), ())
@@ -195,7 +195,9 @@ class Engine:
     def _confident(metric: MetricHit) -> bool:
         return metric.coverage >= ANSWER_MIN_COVERAGE and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
 
-    def _choose_metric(self, place: str, metrics: list[MetricHit]) -> MetricHit | None:
+    def _choose_metric(
+        self, place: str, metrics: list[MetricHit], parsed_metrics: Sequence[MetricHit] = ()
+    ) -> MetricHit | None:
         """The best metric; None when two metrics the place has are about equally good."""
         top = metrics[0]
         available = self.metrics_by_place.get(place, set())
@@ -208,7 +210,11 @@ class Engine:
             return close_available[0]
         if len(close_available) > 1:
             return None
-        return top
+        # The best reading names a metric this place lacks ("growth" of a zone that only
+        # has trade growth): take the best one the place has that explains as much of
+        # the question. Whether that is confident enough to answer is decided later.
+        fallback = [m for m in parsed_metrics if m.metric in available and m.query_coverage >= top.query_coverage]
+        return max(fallback, key=lambda m: m.score) if fallback else top
 
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:

@@ -18,6 +18,9 @@ from bot.query.text import content_tokens, fold, fold_token, words
 from bot.store.model import Vocabulary
 
 
+NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
+
+
 @dataclass(frozen=True)
 class PlacePhrase:
     place: str
@@ -96,6 +99,7 @@ class VocabularyIndex:
                     for token in tokens:
                         token_metrics[token].add(metric.key)
         n_metrics = max(len(vocabulary.metrics), 1)
+        self.token_df = {token: len(keys) for token, keys in token_metrics.items()}
         self.token_weight = {
             token: math.log(1.0 + n_metrics / len(keys)) for token, keys in token_metrics.items()
         }
@@ -107,8 +111,13 @@ class VocabularyIndex:
             for token in alias.tokens:
                 self.aliases_by_token[token].append(i)
         self.metric_tokens = list(self.token_weight)
+        # measurement words ("kilometers", "yuan") say how a figure is counted, not which
+        # figure; "rank", "percent" and the like do name what is asked
         self.unit_tokens = frozenset(
-            t for unit in vocabulary.units.values() for name in (unit.name, unit.key, *unit.aliases)
+            t
+            for unit in vocabulary.units.values()
+            if unit.key not in NAMING_UNITS
+            for name in (unit.name, unit.key, *unit.aliases)
             for t in content_tokens(name)
         )
         self.metric_token_set = frozenset(self.metric_tokens)

@@ -16,7 +16,7 @@ from datetime import date
 
 from bot.query.index import PlacePhrase, VocabularyIndex
 from bot.query.periods import extract_period
-from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, words
+from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, singular, words
 from bot.store.periods import Period
 
 
@@ -67,7 +67,18 @@ class QueryParser:
         tokens = [fold_token(w) for w in words(rest)]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
         tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in TOKEN_FOLDS else [w])]
-        content = [t for t in (fold_token(t) for t in tokens) if t and t not in STOP_WORDS]
+        # rare words that repeat the place's own name ("rank among bonded zones" after
+        # "Kashi Comprehensive Bonded Zone") describe the place, not the metric; common
+        # metric words ("trade" in "free trade zone") still count
+        place_words = {
+            w
+            for hit in places
+            for w in (singular(fold_token(part)) for part in hit.text.replace("-", " ").split())
+            if self.index.token_df.get(w, 0) <= 3
+        }
+        content = [
+            t for t in (singular(fold_token(t)) for t in tokens) if t and t not in STOP_WORDS and t not in place_words
+        ]
         metrics, used = self._metrics(content)
         remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
         return ParsedQuery(

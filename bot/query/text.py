@@ -81,6 +81,17 @@ def fold_token(token: str) -> str:
     return TOKEN_FOLDS.get(token, token)
 
 
+def singular(token: str) -> str:
+    """A crude plural fold for matching ("zones" = "zone"), applied to both sides alike."""
+    if len(token) < 5 or not token.isalpha():
+        return token
+    if token.endswith("ies"):
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
 def content_tokens(text: str) -> list[str]:
     """The meaningful tokens of a phrase: folded, with stop words removed.
 
@@ -93,5 +104,5 @@ def content_tokens(text: str) -> list[str]:
         parts = [fold_token(p) for p in folded.split("-") if p] if "-" in folded else [folded]
         for part in parts:
             if part and part not in STOP_WORDS:
-                out.append(part)
+                out.append(singular(part))
     return out
