@@ -298,9 +298,7 @@ class FakeDiscord:
             channel=self.world.channel_payload(channel_id),
             message=dict(message) if message is not None else None,
         )
-        record = InteractionRecord(
-            interaction_id, token, kind, payload, channel_id, asyncio.get_running_loop().time()
-        )
+        record = InteractionRecord(interaction_id, token, kind, payload, channel_id, asyncio.get_running_loop().time())
         self.world.interactions[interaction_id] = record
         self.world.interactions_by_token[token] = record
         await self._gateway.dispatch("INTERACTION_CREATE", payload)
@@ -387,9 +385,7 @@ class FakeDiscord:
         """A user picks ``values`` in select menu ``custom_id``; return the interaction id."""
         return await self.click_component(message, custom_id, values=values, user=user)
 
-    async def submit_modal(
-        self, opened_by: int, values: Mapping[str, str], *, user: FakeUser | None = None
-    ) -> int:
+    async def submit_modal(self, opened_by: int, values: Mapping[str, str], *, user: FakeUser | None = None) -> int:
         """A user submits the modal the bot opened in answer to interaction ``opened_by``.
 
         ``values`` maps the modal's text input custom ids to what was typed.
@@ -399,8 +395,7 @@ class FakeDiscord:
         if opener.callback_type != 9:
             raise LookupError(f"interaction {opened_by} was not answered with a modal")
         rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": cid, "value": text}]}
-            for cid, text in values.items()
+            {"type": 1, "components": [{"type": 4, "custom_id": cid, "value": text}]} for cid, text in values.items()
         ]
         data: Json = {"custom_id": modal.get("custom_id"), "components": rows}
         who = user or self.tester
@@ -434,14 +429,14 @@ class FakeDiscord:
         message it returns, so two calls return two replies.
         """
 
+        pending = self.world.pending_replies
+
         def find() -> PostedMessage | None:
-            for posted in self.world.posted:
-                if posted.via != "channel" or posted.id in self.world.consumed:
-                    continue
+            for index, posted in enumerate(pending):
                 if channel_id is not None and posted.channel_id != channel_id:
                     continue
                 if predicate is None or predicate(posted):
-                    self.world.consumed.add(posted.id)
+                    del pending[index]
                     return posted
             return None
 
@@ -467,9 +462,7 @@ class FakeDiscord:
                     return request
             return None
 
-        return await self.world.changes.wait_for(
-            find, timeout, lambda: f"no {method} {path_regex}; {self._recent()}"
-        )
+        return await self.world.changes.wait_for(find, timeout, lambda: f"no {method} {path_regex}; {self._recent()}")
 
     async def wait_for_interaction_response(
         self,

@@ -101,7 +101,6 @@ class GatewayServer:
         self._sessions: dict[str, _Session] = {}
         self.ws_base = ""  # ws://127.0.0.1:PORT, set once the server is bound
         self.fail_next_resume = False
-        self.identified = asyncio.Event()
 
     # -- state for tests -------------------------------------------------------
 
@@ -113,9 +112,6 @@ class GatewayServer:
     def connected(self) -> bool:
         """True when some live session has a websocket attached (READY or RESUMED sent)."""
         return any(s.conn is not None for s in self.live_sessions)
-
-    def intents_of_sessions(self) -> list[int]:
-        return [s.intents for s in self.live_sessions]
 
     # -- aiohttp handler --------------------------------------------------------
 
@@ -191,9 +187,7 @@ class GatewayServer:
             await conn.close(CLOSE_DISALLOWED_INTENTS, b"Disallowed intent(s).")
             return
 
-        session = _Session(
-            id=uuid.uuid4().hex, intents=intents, backlog=deque(maxlen=config.max_replay_events)
-        )
+        session = _Session(id=uuid.uuid4().hex, intents=intents, backlog=deque(maxlen=config.max_replay_events))
         async with session.lock:
             self._sessions[session.id] = session
             ready = ready_payload(config, session.id, self.ws_base + RESUME_PATH)
@@ -206,7 +200,6 @@ class GatewayServer:
                     return
             session.conn = conn
             conn.session = session
-        self.identified.set()
         self._world.changes.notify()
 
     async def _resume(self, conn: _Connection, data: Json) -> None:

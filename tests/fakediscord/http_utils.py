@@ -82,9 +82,7 @@ async def read_body(request: web.Request) -> tuple[Any, list[RecordedAttachment]
             data = await part.read()
             name = part.name or ""
             if part.filename:
-                files.append(
-                    RecordedAttachment(name, part.filename, part.headers.get(hdrs.CONTENT_TYPE), bytes(data))
-                )
+                files.append(RecordedAttachment(name, part.filename, part.headers.get(hdrs.CONTENT_TYPE), bytes(data)))
             elif name == "payload_json":
                 payload = json.loads(bytes(data).decode())
             else:

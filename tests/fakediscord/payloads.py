@@ -10,7 +10,6 @@ place that knows those shapes; they are pure functions of their arguments.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from .config import (
     INTENT_GUILD_MEMBERS,
@@ -99,9 +98,7 @@ def application_payload(config: FakeConfig, users: dict[int, FakeUser]) -> Json:
     return data
 
 
-def role_payload(
-    role_id: int, name: str, permissions: int, position: int, *, bot_id: int | None = None
-) -> Json:
+def role_payload(role_id: int, name: str, permissions: int, position: int, *, bot_id: int | None = None) -> Json:
     data: Json = {
         "id": str(role_id),
         "name": name,
@@ -379,9 +376,7 @@ def interaction_payload(
     return payload
 
 
-def stored_command(
-    command: Json, *, command_id: int, application_id: int, guild_id: int | None, version: int
-) -> Json:
+def stored_command(command: Json, *, command_id: int, application_id: int, guild_id: int | None, version: int) -> Json:
     """A registered application command as Discord returns it after a PUT/POST."""
     data: Json = {
         "type": 1,
@@ -400,10 +395,3 @@ def stored_command(
     if guild_id is not None:
         data["guild_id"] = str(guild_id)
     return data
-
-
-def as_snowflake(value: Any) -> int | None:
-    """Parse a snowflake that Discord may send as a string, a number or null."""
-    if value is None or value == "":
-        return None
-    return int(value)

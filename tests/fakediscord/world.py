@@ -53,8 +53,11 @@ class World:
         self.gateway_log: list[GatewayFrame] = []
         self.posted: list[PostedMessage] = []
         self.edits: list[EditedMessage] = []
-        # Ids of posted messages a wait_for_reply already returned, so that
-        # two waits in a row return two different replies.
+        # Channel messages no wait_for_reply has returned yet, oldest first:
+        # two waits in a row return two different replies, and a wait scans
+        # only what is still pending (a benchmark posts thousands).
+        self.pending_replies: list[PostedMessage] = []
+        # Followups a wait_for_followup already returned.
         self.consumed: set[int] = set()
 
     # -- lookups -----------------------------------------------------------
@@ -67,9 +70,6 @@ class World:
 
     def guild_of_channel(self, channel_id: int) -> FakeGuild | None:
         return self._channel_guild.get(channel_id)
-
-    def is_dm_channel(self, channel_id: int) -> bool:
-        return channel_id in self._dm_user
 
     def knows_channel(self, channel_id: int) -> bool:
         return channel_id in self._channel_guild or channel_id in self._dm_user
@@ -124,6 +124,8 @@ class World:
             self.gateway_log.append(item)
         elif isinstance(item, PostedMessage):
             self.posted.append(item)
+            if item.via == "channel":
+                self.pending_replies.append(item)
         elif isinstance(item, EditedMessage):
             self.edits.append(item)
         else:  # pragma: no cover - programming error
