@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
-from bot.commands import CommandRouter, source_detail, sources_text
+from bot.commands import CommandRouter, Reply, source_detail, sources_text
 from bot.config import ConfigError, Settings
+from bot.querylog.cli import add_stats_command
+from bot.recorder import BlockingQueryLog, record_for
 from bot.render_text import answer_text
 from bot.service import FactService
 from bot.store import StoreError, StorePaths, collect
@@ -37,17 +40,35 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def open_query_log(settings: Settings) -> BlockingQueryLog | None:
+    if os.environ.get("FACTBOT_NO_QUERY_LOG") == "1":
+        return None
+    return BlockingQueryLog.open(
+        settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
+    )
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_service(settings).engine
     queries: Iterable[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
     )
-    for query in queries:
-        answer = engine.ask(query)
-        if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-        else:
-            print(answer_text(answer), flush=True)
+    querylog = open_query_log(settings)
+    try:
+        for query in queries:
+            answer, latency_ms = engine.timed_ask(query)
+            if querylog is not None:
+                querylog.record(record_for(answer, surface="cli", query=query, latency_ms=latency_ms))
+            if args.json:
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(answer_text(answer), flush=True)
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, like other command-line tools
+        sys.stderr.close()
+    finally:
+        if querylog is not None:
+            querylog.close()
     return 0
 
 
@@ -55,7 +76,17 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_console
 
     router = CommandRouter(load_service(settings), settings.prefix)
-    return run_console(router)
+    querylog = open_query_log(settings)
+
+    def on_query(query: str, reply: Reply, latency_ms: float) -> None:
+        if querylog is not None:
+            querylog.record(record_for(reply, surface="console", query=query, latency_ms=latency_ms))
+
+    try:
+        return run_console(router, on_query=on_query)
+    finally:
+        if querylog is not None:
+            querylog.close()
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -126,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
     """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
-    found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+    found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [add_stats_command]
     return found
 
 

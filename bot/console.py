@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.commands import CommandRouter
+from bot.commands import CommandRouter, Reply
 from bot.render_text import reply_text
 
 BANNER = "factbot console. Type a question, or {prefix}help for commands. Ctrl-D or Ctrl-C to leave."
@@ -16,7 +17,7 @@ def run_console(
     router: CommandRouter,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
-    on_query: Callable[[str, object], None] | None = None,
+    on_query: Callable[[str, Reply, float], None] | None = None,
 ) -> int:
     """Read lines until end of input; answer each. Errors are printed and the prompt goes on."""
     source = stdin or sys.stdin
@@ -35,6 +36,7 @@ def run_console(
             if interactive:
                 print(file=out)
             return 0
+        start = time.perf_counter()
         try:
             reply = router.handle(line)
         except KeyboardInterrupt:
@@ -46,5 +48,5 @@ def run_console(
         if reply is None:
             continue
         if on_query is not None:
-            on_query(line.strip(), reply)
+            on_query(line.strip(), reply, (time.perf_counter() - start) * 1000.0)
         print(reply_text(reply), file=out, flush=True)

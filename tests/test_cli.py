@@ -6,16 +6,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tests.helpers import ROOT, copy_store
+
+
+LOG_DIR = Path(tempfile.mkdtemp(prefix="factbot-cli-test-"))
 
 
 def factbot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
-        env={**os.environ, "FACTBOT_LOG_LEVEL": "WARNING", **(env or {})},
+        env={**os.environ, "FACTBOT_LOG_LEVEL": "WARNING", "FACTBOT_DB": str(LOG_DIR / "q.sqlite3"), **(env or {})},
     )  # fmt: skip
 
 
@@ -110,3 +114,29 @@ def test_extract_proposes_candidates_that_the_curator_can_edit() -> None:
     figures = {c["figure"] for c in data["facts"]}
     assert "77.15 billion yuan" in figures
     assert any(c["place"] == "kashi" and c["period"] == "2023-01/2023-11" for c in data["facts"])
+
+
+def test_every_cli_and_console_query_is_logged(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "log.sqlite3"
+    env = {"FACTBOT_DB": str(db)}
+    factbot("ask", "--json", "-", stdin="trade xizang 2023\nqwzx\n", env=env)
+    factbot("console", stdin="!trade xinjiang 2024\n!help\n", env=env)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT surface, query, status, fact_id FROM queries ORDER BY ts").fetchall()
+    assert rows == [
+        ("cli", "trade xizang 2023", "answered", "xizang.trade_total.2023"),
+        ("cli", "qwzx", "not_found", None),
+        ("console", "!trade xinjiang 2024", "answered", "xinjiang.trade_total.2024"),
+        ("console", "!help", "answered", None),
+    ]
+
+
+def test_stats_reports_the_logged_queries(tmp_path: Path) -> None:
+    env = {"FACTBOT_DB": str(tmp_path / "log.sqlite3")}
+    factbot("ask", "--json", "-", stdin="trade xizang 2023\ntrade qinghai 2023\n", env=env)
+    out = factbot("stats", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "2 queries" in out.stdout
+    assert "trade qinghai 2023" in out.stdout.split("Top unanswered")[1]

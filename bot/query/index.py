@@ -17,7 +17,6 @@ from rapidfuzz import fuzz, process
 from bot.query.text import content_tokens, fold, fold_token, words
 from bot.store.model import Vocabulary
 
-
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
 
 

@@ -91,7 +91,11 @@ async def test_flush_waits_until_queued_rows_are_committed(open_log: OpenLog, db
 async def test_cancelled_caller_does_not_lose_its_row(open_log: OpenLog, db: Path) -> None:
     log = await open_log()
     r = rec("cancelled")
-    task = asyncio.create_task(log.record(r))
+
+    async def caller() -> bool:
+        return await log.record(r)
+
+    task = asyncio.create_task(caller())
     await asyncio.sleep(0)  # the row is queued
     task.cancel()
     assert await log.flush(timeout=60)

@@ -1,0 +1,117 @@
+"""From a reply to a query-log row, and a query log for synchronous adapters.
+
+Every adapter logs the same way: `record_for(...)` builds the row from what
+the core answered. The console and the command line are synchronous, so
+`BlockingQueryLog` runs the (asyncio) query log on a thread of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.answer import Answer
+from bot.commands import Reply
+from bot.querylog import RECORD_WAIT_SECONDS, QueryLog, QueryRecord
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def record_for(
+    reply: Reply | None,
+    *,
+    surface: str,
+    query: str,
+    latency_ms: float | None = None,
+    guild_id: int | None = None,
+    channel_id: int | None = None,
+    user_id: int | None = None,
+    error: BaseException | str | None = None,
+) -> QueryRecord:
+    """The row for one query: parsed fields and outcome from the answer, if there is one."""
+    if error is not None or reply is None:
+        return QueryRecord(
+            surface=surface, query=query, status="error", latency_ms=latency_ms,
+            guild_id=guild_id, channel_id=channel_id, user_id=user_id,
+            error=repr(error) if isinstance(error, BaseException) else (error or "no reply"),
+        )  # fmt: skip
+    if not isinstance(reply, Answer):
+        # help, sources, usage errors: not a figure question, logged as answered text
+        return QueryRecord(
+            surface=surface, query=query, status="answered", latency_ms=latency_ms,
+            guild_id=guild_id, channel_id=channel_id, user_id=user_id,
+            error="usage" if getattr(reply, "error", False) else None,
+        )  # fmt: skip
+    interp = reply.interpretation
+    return QueryRecord(
+        surface=surface, query=query, status=reply.status.value, latency_ms=latency_ms,
+        guild_id=guild_id, channel_id=channel_id, user_id=user_id,
+        place=interp.place_key, metric=interp.metric_key, period=interp.period_code,
+        fact_id=reply.fact.fact.id if reply.fact else None, score=round(reply.score, 4),
+    )  # fmt: skip
+
+
+class BlockingQueryLog:
+    """The query log behind a blocking API, for the console and the command line.
+
+    Once a write has taken the full bounded wait (the database is locked or
+    unwritable), later calls stop waiting: their rows queue in the log, which
+    writes or spools them, so a slow disk never slows the prompt down.
+    """
+
+    def __init__(self, querylog: QueryLog, loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+        self._log = querylog
+        self._loop = loop
+        self._thread = thread
+        self._patient = True
+
+    @classmethod
+    def open(cls, path: Path, *, raw_user_ids: bool, retention_days: int) -> BlockingQueryLog | None:
+        """Start the log on its own thread; None (with a warning) if it cannot open."""
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="querylog", daemon=True)
+        thread.start()
+        future = asyncio.run_coroutine_threadsafe(
+            QueryLog.open(path, raw_user_ids=raw_user_ids, retention_days=retention_days), loop
+        )
+        try:
+            querylog = future.result(timeout=10)
+        except Exception as exc:  # the answer matters more than its log line
+            log.warning("query log unavailable (%s): queries will not be logged", exc)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            return None
+        return cls(querylog, loop, thread)
+
+    def _run(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=timeout)
+
+    def record(self, rec: QueryRecord) -> bool:
+        async def write() -> bool:
+            return await self._log.record(rec)
+
+        future = asyncio.run_coroutine_threadsafe(write(), self._loop)
+        if not self._patient:
+            return False
+        try:
+            committed = future.result(timeout=RECORD_WAIT_SECONDS + 1.0)
+        except FutureTimeout:
+            committed = False
+        if not committed:
+            self._patient = False
+            log.warning("query log is slow or unavailable; rows are kept and written when it is back")
+        return committed
+
+    def close(self) -> None:
+        try:
+            self._run(self._log.close(), timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            self._loop.close()
