@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tests.helpers import ROOT, copy_store
 
-
 LOG_DIR = Path(tempfile.mkdtemp(prefix="factbot-cli-test-"))
 
 
