@@ -10,6 +10,7 @@ answer.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,10 @@ from bot.query.index import PlacePhrase, VocabularyIndex
 from bot.query.periods import extract_period
 from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, singular, words
 from bot.store.periods import Period
+
+
+# "what percentage of X" asks for a share; "grew by 10 percent" does not
+_SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|per cent|proportion|fraction)|%)\s+of\b")
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class QueryParser:
         self.index = index
 
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
-        folded = fold(text)
+        folded = _SHARE_OF.sub("share of", fold(text))
         found = extract_period(folded, today)
         rest = found.rest
         places, rest = self._places(rest)

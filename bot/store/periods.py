@@ -77,6 +77,8 @@ class Period:
         if self.kind is PeriodKind.YEAR:
             return str(start.year)
         if self.kind is PeriodKind.AS_OF:
+            if _RE_ASOF_YEAR.match(self.text):
+                return f"as of {end.year}"
             return f"as of {MONTH_NAMES[end.month - 1]} {end.year}"
         if self.kind is PeriodKind.SPAN:
             first = str(start.year) if start.month == 1 else _month_label(start)
@@ -110,6 +112,7 @@ _MONTH = r"(\d{4})-(\d{2})"
 _RE_YEAR = re.compile(rf"^{_YEAR}$")
 _RE_PART = re.compile(rf"^{_YEAR}-(H[12]|Q[1-4])$")
 _RE_MONTH = re.compile(rf"^{_MONTH}$")
+_RE_ASOF_YEAR = re.compile(rf"^as of {_YEAR}$")
 _RE_ASOF = re.compile(rf"^as of (?:{_MONTH}|{_YEAR})$")
 
 

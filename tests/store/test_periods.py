@@ -17,7 +17,7 @@ from bot.store.periods import PeriodError, PeriodKind, parse_period
         ("2012/2023", PeriodKind.SPAN, "2012 to 2023"),
         ("2015/2023-11", PeriodKind.SPAN, "2015 to November 2023"),
         ("as of 2025-03", PeriodKind.AS_OF, "as of March 2025"),
-        ("as of 2024", PeriodKind.AS_OF, "as of December 2024"),
+        ("as of 2024", PeriodKind.AS_OF, "as of 2024"),
     ],
 )
 def test_canonical_periods_parse_and_read_naturally(text: str, kind: PeriodKind, label: str) -> None:
