@@ -16,6 +16,7 @@ from bot.recorder import BlockingQueryLog, record_for
 from bot.render_text import answer_text
 from bot.service import FactService
 from bot.store import StoreError, StorePaths, collect
+from bot.store.lint import vocabulary_warnings
 
 log = logging.getLogger("factbot")
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -36,6 +37,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if store is None:
         print(f"factbot check: {len(problems)} problem(s); fix them and run again", file=sys.stderr)
         return 1
+    for warning in vocabulary_warnings(store.vocabulary):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"ok: {len(store.facts)} facts from {len(store.sources)} documents")
     return 0
 
