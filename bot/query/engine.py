@@ -102,6 +102,11 @@ def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool
         ]
         if same_years:
             return Selection(Status.ANSWERED, tuple(_best_of_same(same_years)), note="span")
+        if open_end:
+            # "growth since 2012": a change the document measures from that year
+            since = [f for f in facts if f.change and f.change.base and f.change.base[:4] == str(asked.start.year)]
+            if since:
+                return Selection(Status.ANSWERED, tuple(_latest(since)), note="since")
         inside = [f for f in facts if f.period.kind is PeriodKind.YEAR and asked.covers_year(f.period.start.year)]
         if len(inside) >= 2:
             return Selection(Status.ANSWERED, tuple(_latest(inside)), note="series")
@@ -201,7 +206,8 @@ class Engine:
         """The best metric; None when two metrics the place has are about equally good."""
         top = metrics[0]
         available = self.metrics_by_place.get(place, set())
-        close = [m for m in metrics if m.score >= top.score * METRIC_TIE]
+        # a reading that ignores the question's head word ("share") is no rival to one that doesn't
+        close = [m for m in metrics if m.strength >= top.strength * METRIC_TIE and (m.heads or not top.heads)]
         close_available = [m for m in close if m.metric in available]
         if top.metric in available:
             rivals = [m for m in close_available if m.metric != top.metric and m.coverage >= top.coverage]
@@ -214,7 +220,7 @@ class Engine:
         # has trade growth): take the best one the place has that explains as much of
         # the question. Whether that is confident enough to answer is decided later.
         fallback = [m for m in parsed_metrics if m.metric in available and m.query_coverage >= top.query_coverage]
-        return max(fallback, key=lambda m: m.score) if fallback else top
+        return max(fallback, key=lambda m: m.strength) if fallback else top
 
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:
@@ -388,10 +394,10 @@ class Engine:
 
     def _tied_metrics(self, query: str, parsed: ParsedQuery, place: str, metrics: list[MetricHit]) -> Answer:
         available = self.metrics_by_place.get(place, set())
-        top = metrics[0].score
+        top = metrics[0].strength
         facts: list[Fact] = []
         for m in metrics:
-            if m.metric in available and m.score >= top * METRIC_TIE:
+            if m.metric in available and m.strength >= top * METRIC_TIE:
                 selection = select_period(self.store.by_place_metric[(place, m.metric)], parsed.period)
                 if selection.facts:
                     facts.append(selection.facts[0])

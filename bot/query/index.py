@@ -42,6 +42,11 @@ def place_phrase_tokens(text: str) -> tuple[str, ...]:
     return tuple(fold_token(part) for w in words(text) for part in w.split("-") if part)
 
 
+def is_cjk(text: str) -> bool:
+    """Chinese (and other CJK) names have no spaces: they are matched as substrings."""
+    return any(ord(c) >= 0x2E80 for c in text)
+
+
 def fuzzy_cutoff(token: str) -> float | None:
     """How similar (rapidfuzz ratio) a typo must be to count; short words must be exact."""
     if len(token) <= 4:
@@ -61,7 +66,7 @@ class VocabularyIndex:
         self.max_place_len = 1
         for place in vocabulary.places.values():
             for name in (place.name, place.key.replace("_", " "), *place.aliases):
-                if any(ord(c) > 0x2E80 for c in name):
+                if is_cjk(name):
                     self.scripts.append((fold(name), place.key))
                     continue
                 tokens = place_phrase_tokens(name)
@@ -88,10 +93,17 @@ class VocabularyIndex:
         # --- metrics ---
         token_metrics: defaultdict[str, set[str]] = defaultdict(set)
         raw_aliases: list[tuple[str, tuple[str, ...]]] = []
+        # a word that is by itself a place name ("Tibetan" medicine, "FTZ" areas, "China's"
+        # water) is always read as the place, so a metric alias cannot count on it
+        place_words = {text for text, phrases in self.place_phrases.items() if " " not in text}
+        self.cjk_metrics: list[tuple[str, str]] = []  # Chinese aliases, found as substrings
         for metric in vocabulary.metrics.values():
             seen: set[tuple[str, ...]] = set()
             for name in (metric.name, *metric.aliases):
-                tokens = tuple(dict.fromkeys(content_tokens(name)))
+                if is_cjk(name):
+                    self.cjk_metrics.append((fold(name), metric.key))
+                    continue
+                tokens = tuple(dict.fromkeys(t for t in content_tokens(name) if t not in place_words))
                 if tokens and tokens not in seen:
                     seen.add(tokens)
                     raw_aliases.append((metric.key, tokens))
@@ -109,6 +121,7 @@ class VocabularyIndex:
         for i, alias in enumerate(self.aliases):
             for token in alias.tokens:
                 self.aliases_by_token[token].append(i)
+        self.cjk_metrics.sort(key=lambda pair: -len(pair[0]))  # longest first
         self.metric_tokens = list(self.token_weight)
         # measurement words ("kilometers", "yuan") say how a figure is counted, not which
         # figure; "rank", "percent" and the like do name what is asked

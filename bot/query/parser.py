@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.query.index import PlacePhrase, VocabularyIndex
-from bot.query.periods import extract_period
+from bot.query.periods import chinese_periods, extract_period
 from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, singular, words
 from bot.store.periods import Period
 
+CJK_SCORE = 100.0
+HEAD_WORDS = frozenset({"share", "grow", "rank", "ranking"})
+HEAD_WEIGHT = 3.0
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
 _SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|per cent|proportion|fraction)|%)\s+of\b")
@@ -38,6 +41,12 @@ class MetricHit:
     score: float  # matched token weight x coverage of the alias
     coverage: float  # share of the alias's weight the query matched
     query_coverage: float = 1.0  # share of the query's metric words this alias explains
+    heads: bool = True  # explains every head word of the question ("share", "growth", "rank")
+
+    @property
+    def strength(self) -> float:
+        """How well this reading fits: alias matched, weighted by how much of the question it explains."""
+        return self.score * self.query_coverage
 
 
 @dataclass(frozen=True)
@@ -66,9 +75,17 @@ class QueryParser:
 
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
         folded = _SHARE_OF.sub("share of", fold(text))
+        folded = chinese_periods(folded)
         found = extract_period(folded, today)
         rest = found.rest
         places, rest = self._places(rest)
+        cjk_hits: list[MetricHit] = []
+        for alias, key in self.index.cjk_metrics:
+            if alias in rest:
+                rest = rest.replace(alias, " ")
+                if all(h.metric != key for h in cjk_hits):
+                    # a Chinese term names its metric outright: full weight, nothing left to explain
+                    cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
         tokens = [fold_token(w) for w in words(rest)]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
         tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in TOKEN_FOLDS else [w])]
@@ -85,6 +102,8 @@ class QueryParser:
             t for t in (singular(fold_token(t)) for t in tokens) if t and t not in STOP_WORDS and t not in place_words
         ]
         metrics, used = self._metrics(content)
+        if cjk_hits:
+            metrics = cjk_hits + [m for m in metrics if all(m.metric != h.metric for h in cjk_hits)]
         remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
         return ParsedQuery(
             text=text,
@@ -194,7 +213,9 @@ class QueryParser:
         for token, (similarity, pos) in matched.items():
             if token in index.unit_tokens:
                 continue  # "kilometers" in "how many kilometers of railways" names no metric
-            weight = index.token_weight[token] * similarity
+            # "share", "growth", "rank" say what kind of figure is asked: a reading that
+            # ignores them answers a different question
+            weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in HEAD_WORDS else 1.0)
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
         query_weight = sum(position_weight.values())
         best: dict[str, tuple[float, float, set[int]]] = {}
@@ -223,7 +244,16 @@ class QueryParser:
                 return 1.0
             return sum(position_weight.get(p, 0.0) for p in explained[key]) / query_weight
 
-        hits = [MetricHit(key, score, coverage, query_coverage(key)) for key, (score, coverage, _) in ranked[:8]]
+        # the best reading explains the alias and the question: "share of GDP of the core
+        # digital economy" is the share, not the digital economy
+        head_positions = {pos for token, (_, pos) in matched.items() if token in HEAD_WORDS}
+        hits = sorted(
+            (
+                MetricHit(key, score, coverage, query_coverage(key), head_positions <= explained[key])
+                for key, (score, coverage, _) in ranked[:12]
+            ),
+            key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),
+        )[:8]
         used: defaultdict[str, set[int]] = defaultdict(set)
         for key, (_, _, positions) in ranked[:1]:
             used[key] = positions

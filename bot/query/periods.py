@@ -123,6 +123,27 @@ def _cut(text: str, match: re.Match[str]) -> str:
     return _SPACES.sub(" ", f"{text[: match.start()]} {text[match.end():]}").strip()
 
 
+_CJK_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                "十一": 11, "十二": 12}  # fmt: skip
+_CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"(\d{4})\s*年\s*上半年"), lambda m: f" h1 {m[1]} "),
+    (re.compile(r"(\d{4})\s*年\s*下半年"), lambda m: f" h2 {m[1]} "),
+    (re.compile(r"(\d{4})\s*年\s*前\s*(\d{1,2}|十一|十二|[一二两三四五六七八九十])\s*个?\s*月"),
+     lambda m: f" first {_CJK_NUMBERS.get(m[2], m[2])} months of {m[1]} "),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*[-—~至到]\s*(\d{1,2})\s*月"),
+     lambda m: f" {m[1]}-{int(m[2]):02d}/{m[1]}-{int(m[3]):02d} "),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月"), lambda m: f" {m[1]}-{int(m[2]):02d} "),
+    (re.compile(r"(\d{4})\s*年"), lambda m: f" {m[1]} "),
+]  # fmt: skip
+
+
+def chinese_periods(text: str) -> str:
+    """Rewrite Chinese period phrases ("2023年上半年", "2023年前11个月") in the English forms below."""
+    for pattern, build in _CJK_RULES:
+        text = pattern.sub(build, text)
+    return text
+
+
 def extract_period(text: str, today: date | None = None) -> PeriodMatch:
     """Find the first period phrase in already-folded `text` (see `bot.query.text.fold`)."""
     match = _SINCE.search(text)

@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
     that these those there their s has have had get got can could would should will i we you us our
     your my total number amount figure figures value level stat stats statistic statistics data all
     any some than then so also just only reach reached reaching amounted amount according during
-    year years annual annually yearly overall same average
+    year years annual annually yearly overall same average with since hey hi hello bot please thanks
     """.split()
 )
 
@@ -28,13 +28,14 @@ TOKEN_FOLDS = {
     "grew": "grow", "grown": "grow", "growing": "grow", "grows": "grow", "growth": "grow",
     "increase": "grow", "increased": "grow", "increases": "grow", "increasing": "grow",
     "rise": "grow", "rose": "grow", "risen": "grow", "rising": "grow", "rises": "grow",
-    "surge": "grow", "surged": "grow", "jump": "grow", "jumped": "grow", "up": "grow",
+    "surge": "grow", "surged": "grow", "jump": "grow", "jumped": "grow",
     "yoy": "grow", "change": "grow", "changed": "grow",
     "visitors": "visitor", "tourists": "tourist", "visits": "visit", "visited": "visit",
     "arrivals": "arrival", "exports": "export", "imports": "import", "exported": "export",
     "imported": "import", "countries": "country", "partners": "partner", "airports": "airport",
     "railways": "railway", "expressways": "expressway", "highways": "highway", "roads": "road",
-    "enterprises": "enterprise", "companies": "company", "firms": "firm", "cookers": "cooker",
+    "enterprises": "enterprise", "companies": "enterprise", "company": "enterprise", "firms": "enterprise",
+    "firm": "enterprise", "certified": "certification", "cookers": "cooker",
     "flights": "flight", "hours": "hour", "trips": "trip", "passengers": "passenger",
     "drones": "drone", "markets": "market", "warehouses": "warehouse", "lines": "line",
     "projects": "project", "trademarks": "trademark", "patents": "patent", "brands": "brand",
@@ -103,6 +104,6 @@ def content_tokens(text: str) -> list[str]:
         folded = fold_token(word)
         parts = [fold_token(p) for p in folded.split("-") if p] if "-" in folded else [folded]
         for part in parts:
-            if part and part not in STOP_WORDS:
+            if part and part not in STOP_WORDS and not part.isdigit():
                 out.append(singular(part))
     return out

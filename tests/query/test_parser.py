@@ -42,3 +42,23 @@ def test_words_nothing_explains_are_kept_as_remaining() -> None:
 def test_a_specific_place_wins_over_the_region_containing_it() -> None:
     parsed = real_engine().parser.parse("Kashi in Xinjiang trade")
     assert [hit.place for hit in parsed.places] == ["kashi"]
+
+
+@pytest.mark.parametrize(
+    ("query", "place", "metric"),
+    [
+        ("新疆2024年进出口总额", "xinjiang", "trade_total"),
+        ("喀什贸易伙伴", "kashi", "trade_partners"),
+        ("西藏旅游收入", "xizang", "tourism_revenue"),
+        ("青海2023年GDP", "qinghai", "gdp"),
+    ],
+)
+def test_chinese_place_and_metric_names(query: str, place: str, metric: str) -> None:
+    parsed = real_engine().parser.parse(query)
+    assert parsed.place == place
+    assert parsed.metric == metric
+
+
+def test_a_question_about_a_share_is_not_read_as_the_whole() -> None:
+    parsed = real_engine().parser.parse("What share of Xizang's GDP did the core digital economy industries make up?")
+    assert parsed.metric == "digital_economy_share"

@@ -53,3 +53,19 @@ def test_since_leaves_the_end_open() -> None:
 def test_no_period_and_latest() -> None:
     assert extract_period("trade xizang").period is None
     assert extract_period("latest gdp xinjiang").latest
+
+
+@pytest.mark.parametrize(
+    ("query", "period"),
+    [
+        ("新疆2023年上半年进出口", "2023-H1"),
+        ("喀什2023年前11个月外贸", "2023-01/2023-11"),
+        ("西藏2024年1-4月外贸", "2024-01/2024-04"),
+        ("西藏2023年GDP", "2023"),
+    ],
+)
+def test_chinese_period_phrases(query: str, period: str) -> None:
+    from bot.query.periods import chinese_periods
+
+    found = extract_period(chinese_periods(fold(query)))
+    assert found.period is not None and found.period.text == period
