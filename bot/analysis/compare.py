@@ -182,7 +182,7 @@ def _notes(store: Store, comparison_asked: Period | None, chosen: bool, a: Side,
     notes: list[str] = []
     if chosen and comparison_asked is not None:
         notes.append(f"No period given: comparing {period_label(comparison_asked)}, the latest period both have.")
-    elif chosen:
+    elif chosen and a.fact is not None and b.fact is not None:
         notes.append("No period given, and no period with a figure for both: each side shows its latest figure.")
     if a.fact is not None and b.fact is not None:
         if a.fact.period != b.fact.period:
@@ -199,7 +199,7 @@ def _notes(store: Store, comparison_asked: Period | None, chosen: bool, a: Side,
             notes.append(f"Both are {_unit_label(store, a.fact.unit)}s: no ratio or difference is meaningful.")
         for side in (a, b):
             if side.fact is not None and is_approximate(side.fact):
-                notes.append(f"{side.place_name}'s figure is a bound or an approximation ('{side.fact.figure}').")
+                notes.append(f"{side.place_name}'s figure is a bound or an approximation: {figure_text(side.fact)}.")
     return notes
 
 

@@ -82,12 +82,20 @@ def common_scale(facts: Iterable[Fact]) -> tuple[str, float]:
     """The scale most of the figures are stated in ("billion", 1e9): the unit a chart's axis uses.
 
     A tie goes to the smaller scale, so that axis values stay at or above one.
+    Figures printed in full ("700,000 tons" beside "5.8 million tons") would
+    give tick labels of seven digits and more: from a million up, the axis
+    takes the largest scale that keeps its top value at or above one.
     """
-    counts = Counter((n.scale if (n := stated_number(f)) is not None else "") for f in facts)
+    listed = list(facts)
+    counts = Counter((n.scale if (n := stated_number(f)) is not None else "") for f in listed)
     if not counts:
         return "", 1.0
     best = max(counts.values())
     scale = min((s for s, c in counts.items() if c == best), key=lambda s: SCALES.get(s, 1.0))
+    top = max(abs(f.value) for f in listed) / SCALES.get(scale, 1.0)
+    if top >= 1e6:
+        size = top * SCALES.get(scale, 1.0)
+        scale = next(word for word, factor in _DISPLAY_SCALES if size >= factor)
     return scale, SCALES.get(scale, 1.0)
 
 

@@ -103,9 +103,17 @@ def _precision(fact: Fact) -> int:
     return sum(c.isdigit() for c in fact.figure)
 
 
-def series_keys(store: Store, place: str, metric: str, *, max_points: int = MAX_POINTS) -> Series:
-    """The series of `metric` for `place` (store keys). It may have no points at all."""
+def series_keys(
+    store: Store, place: str, metric: str, *, within: Period | None = None, max_points: int = MAX_POINTS
+) -> Series:
+    """The series of `metric` for `place` (store keys), optionally only the periods `within` a span.
+
+    It may have no points at all; `Series.chartable` says whether it is worth a chart.
+    """
     facts = store.by_place_metric.get((place, metric), ())
+    if within is not None:
+        first, last = within.start.ordinal, within.end.ordinal
+        facts = tuple(f for f in facts if first <= f.period.start.ordinal and f.period.end.ordinal <= last)
     dated = [f for f in facts if f.period.kind is not PeriodKind.SPAN and f.unit not in NOT_DRAWABLE_UNITS]
     units = Counter(f.unit for f in dated)
     # the unit most figures use; on a tie, the unit of the latest figure
@@ -166,4 +174,4 @@ def series_text_request(engine: Engine, text: str) -> Series:
             "series shows every period the documents have; leave the period out "
             f"(or ask 'trade xinjiang {request.period.text}' for one figure)."
         )
-    return series_keys(engine.store, request.places[0], request.metric)
+    return series_keys(engine.store, request.places[0], request.metric, within=request.period)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rapidfuzz import fuzz, process, utils
@@ -145,7 +145,12 @@ class Engine:
                 suggestions=self._default_suggestions(),
             )
         parsed = self.parser.parse(text, self.today)
-        return self._answer(query, parsed)
+        answer = self._answer(query, parsed)
+        length = len(" ".join(query.split()))
+        if length > MAX_QUERY_CHARS:
+            note = f"(Your message has {length} characters; I read the first {MAX_QUERY_CHARS}.) "
+            answer = replace(answer, message=note + answer.message)
+        return answer
 
     def timed_ask(self, query: str) -> tuple[Answer, float]:
         start = time.perf_counter()
