@@ -160,7 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
     """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
-    found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [add_stats_command]
+    from bot.analysis_cli import register as add_analysis_commands  # series, compare; matplotlib only for --png
+    from bot.discord_app.cli import register as add_sync_command  # imports no discord.py until `sync` runs
+
+    found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+        add_stats_command,
+        add_sync_command,
+        add_analysis_commands,
+    ]
     return found
 
 

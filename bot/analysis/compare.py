@@ -156,25 +156,23 @@ def _unit_name(store: Store, unit: str) -> str:
 
 
 def _computed(store: Store, a: Side, b: Side) -> Computed | None:
-    if a.fact is None or b.fact is None or a.fact.unit != b.fact.unit or a.fact.unit in NO_ARITHMETIC_UNITS:
+    fa, fb = a.fact, b.fact
+    if fa is None or fb is None or fa.unit != fb.unit or fa.unit in NO_ARITHMETIC_UNITS:
         return None
-    high, low = (a, b) if a.fact.value >= b.fact.value else (b, a)
-    assert high.fact is not None and low.fact is not None
-    difference = high.fact.value - low.fact.value
+    (high, high_value), (low, low_value) = sorted(((a, fa.value), (b, fb.value)), key=lambda s: -s[1])
+    difference = high_value - low_value
     # exact arithmetic on the stated values, shown as finely as the finer figure is stated
-    step = min(resolution(a.fact), resolution(b.fact))
-    unit = _unit_name(store, a.fact.unit)
-    number = format_computed(difference, step)
-    ratio = high.fact.value / low.fact.value if low.fact.value > 0 else None
+    number = format_computed(difference, min(resolution(fa), resolution(fb)))
+    ratio = high_value / low_value if low_value > 0 else None
     return Computed(
         difference=difference,
-        difference_text=f"{number} {unit}".strip(),
+        difference_text=f"{number} {_unit_name(store, fa.unit)}".strip(),
         ratio=ratio,
         ratio_text=format_ratio(ratio) if ratio is not None else "",
         higher=high.place_name if difference else None,
         lower=low.place_name if difference else None,
-        approximate=is_approximate(a.fact) or is_approximate(b.fact),
-        periods_differ=a.fact.period != b.fact.period,
+        approximate=is_approximate(fa) or is_approximate(fb),
+        periods_differ=fa.period != fb.period,
     )
 
 

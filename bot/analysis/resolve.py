@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.analysis.errors import AnalysisError
-from bot.query.engine import METRIC_MIN_COVERAGE, METRIC_TIE, Engine
+from bot.query.engine import MAX_QUERY_CHARS, METRIC_MIN_COVERAGE, METRIC_TIE, Engine
 from bot.query.parser import MetricHit, ParsedQuery, PlaceHit
 from bot.query.text import fold, words
 from bot.store.periods import Period
@@ -34,8 +34,9 @@ class Request:
 
 
 def _clean(text: str) -> str:
-    # store keys ("kashi_bonded_zone") are accepted wherever names are: autocomplete sends keys
-    return " ".join(text.replace("_", " ").split())
+    # store keys ("kashi_bonded_zone") are accepted wherever names are: autocomplete sends keys.
+    # Cut like the engine cuts a question: no request needs more, and parsing stays bounded.
+    return " ".join(text.replace("_", " ").split())[:MAX_QUERY_CHARS]
 
 
 def _parse(engine: Engine, text: str) -> ParsedQuery:
@@ -58,7 +59,7 @@ def _position(text: str, hit: PlaceHit) -> int:
 
 
 def find_places(engine: Engine, text: str) -> tuple[list[PlaceHit], ParsedQuery]:
-    """Every place a text names, in typed order, and the parse of the whole text (metric, period)."""
+    """Every place a text names, in typed order (repeats included), and the parse of the whole text."""
     folded = fold(_clean(text))
     # the parser drops the period phrase before it looks for places; do the same for positions
     parsed = _parse(engine, folded)
@@ -70,8 +71,8 @@ def find_places(engine: Engine, text: str) -> tuple[list[PlaceHit], ParsedQuery]
     top = parsed.metrics[0].metric if parsed.metrics else None
     metric_words = {t for a in engine.index.aliases if a.metric == top for t in a.tokens}
     for _ in range(4):  # each round finds the places the previous one dropped as containing another
-        found = [h for h in _parse(engine, rest).places if h.place not in {k.place for k in hits}]
-        found = [h for h in found if not all(w in metric_words for w in words(h.text))]
+        # a place named twice comes back too: "xizang xizang" must not read as one place
+        found = [h for h in _parse(engine, rest).places if not all(w in metric_words for w in words(h.text))]
         if not found:
             break
         for hit in found:
@@ -81,13 +82,23 @@ def find_places(engine: Engine, text: str) -> tuple[list[PlaceHit], ParsedQuery]
     return hits, parsed
 
 
-def _place_suggestions(engine: Engine, text: str) -> tuple[str, ...]:
+def _place_suggestions(
+    engine: Engine, text: str, metric: str | None = None, exclude: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """Places to offer: close spellings first, else the places with figures (for `metric`), most figures first."""
     store = engine.store
-    names = sorted({store.place_name(p) for p in engine.places_with_facts})
-    hits = process.extract(
-        text, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_SUGGESTIONS, score_cutoff=60
+    names = sorted({store.place_name(p) for p in engine.places_with_facts if p not in exclude})
+    close = process.extract(
+        text, names, scorer=fuzz.ratio, processor=utils.default_process, limit=MAX_SUGGESTIONS, score_cutoff=70
     )
-    return tuple(name for name, _, _ in hits) or tuple(names[:MAX_SUGGESTIONS])
+    if text.strip() and close:
+        return tuple(name for name, _, _ in close)
+    counts: dict[str, int] = {}
+    for place, key in store.by_place_metric:
+        if (metric is None or key == metric) and place not in exclude:
+            counts[place] = counts.get(place, 0) + len(store.by_place_metric[place, key])
+    ranked = sorted(counts, key=lambda p: (-counts[p], store.place_name(p)))
+    return tuple(store.place_name(p) for p in ranked[:MAX_SUGGESTIONS])
 
 
 def resolve_place(engine: Engine, text: str) -> str:
@@ -97,7 +108,7 @@ def resolve_place(engine: Engine, text: str) -> str:
         return cleaned.replace(" ", "_")
     hits, _ = find_places(engine, cleaned)
     if not hits:
-        raise AnalysisError(f"Unknown place '{text.strip()}'.", _place_suggestions(engine, cleaned))
+        raise AnalysisError(f"'{text.strip()}' is not a place I know.", _place_suggestions(engine, cleaned))
     return hits[0].place
 
 
@@ -105,16 +116,12 @@ def resolve_period(engine: Engine, text: str | None) -> tuple[Period | None, boo
     """A period phrase ("2023", "H1 2023", "first 11 months of 2023") and whether its end is open."""
     if text is None or not text.strip():
         return None, False
-    parsed = _parse(engine, fold(text))
+    parsed = _parse(engine, fold(text[:MAX_QUERY_CHARS]))
     if parsed.period is None:
         raise AnalysisError(
             f"'{text.strip()}' is not a period I can read.", ("2023", "H1 2023", "first 11 months of 2023")
         )
     return parsed.period, parsed.open_end
-
-
-def _metric_names(engine: Engine, keys: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(engine.store.metric_name(m) for m in keys))[: MAX_SUGGESTIONS * 2]
 
 
 def choose_metric(engine: Engine, hits: Sequence[MetricHit], places: Sequence[str]) -> str | None:
@@ -139,47 +146,47 @@ def resolve_metric(engine: Engine, text: str, places: Sequence[str] = ()) -> str
         return cleaned.replace(" ", "_")
     metric = choose_metric(engine, _parse(engine, fold(cleaned)).metrics, places)
     if metric is None:
-        raise AnalysisError(f"Unknown metric '{text.strip()}'.", _metric_suggestions(engine, places))
+        raise AnalysisError(f"'{text.strip()}' is not a metric I know.", _metric_suggestions(engine, places))
     return metric
 
 
 def _metric_suggestions(engine: Engine, places: Sequence[str]) -> tuple[str, ...]:
+    """Metrics to offer: those all the places have (else any of them), the most figures first."""
+    store = engine.store
     sets = [engine.metrics_by_place.get(p, set()) for p in places]
-    common = set.intersection(*sets) if sets else set()
-    either = set.union(*sets) if sets else set()
-    return _metric_names(engine, common or either or {"trade_total", "gdp", "tourist_arrivals"})
+    keys = (set.intersection(*sets) or set.union(*sets)) if sets else set(engine.places_by_metric)
+    counts = {m: sum(len(store.by_place_metric.get((p, m), ())) for p in places) for m in keys}
+    ranked = sorted(keys, key=lambda m: (-counts[m], store.metric_name(m).lower()))
+    return tuple(store.metric_name(m) for m in ranked[:MAX_SUGGESTIONS])
 
 
 def parse_request(engine: Engine, text: str, *, places: int, command: str) -> Request:
     """A whole request typed as one line: "trade xizang xinjiang 2023" (places=2), "trade xinjiang" (places=1)."""
     hits, parsed = find_places(engine, text)
-    usage = "METRIC PLACE PLACE [PERIOD]" if places == 2 else "METRIC PLACE"
-    if not hits:
-        leftover = " ".join(parsed.remaining)
-        detail = f" '{leftover}' is not a place I know." if leftover else ""
-        raise AnalysisError(
-            f"{command} needs {_count(places)}: {command} {usage}.{detail}", _place_suggestions(engine, leftover)
-        )
+    usage = f"Usage: {command} METRIC {'PLACE PLACE [PERIOD]' if places == 2 else 'PLACE'}."
+    leftover = " ".join(parsed.remaining)
     keys = tuple(dict.fromkeys(h.place for h in hits))
     names = ", ".join(engine.store.place_name(k) for k in keys)
+    metric = choose_metric(engine, parsed.metrics, keys)
+    if len(keys) < places <= len(hits):
+        raise AnalysisError(f"Name two different places to compare, not {names} twice. {usage}")
     if len(keys) < places:
-        leftover = " ".join(parsed.remaining)
-        detail = f" '{leftover}' is not a place I know." if leftover else ""
+        found = f"; I found only {names}" if keys else "; I found none"
+        unknown = f" '{leftover}' is not a place I know." if leftover else ""
         raise AnalysisError(
-            f"{command} needs {_count(places)} and I found only {names}: {command} {usage}.{detail}",
-            _place_suggestions(engine, leftover) if leftover else (),
+            f"{_capital(command)} needs {_count(places)}{found}.{unknown} {usage}",
+            _place_suggestions(engine, leftover, metric, exclude=keys),
         )
     if len(keys) > places:
-        raise AnalysisError(f"{command} takes {_count(places)}, and I found {len(keys)}: {names}.")
-    metric = choose_metric(engine, parsed.metrics, keys)
+        raise AnalysisError(f"{_capital(command)} takes {_count(places)}; I found {len(keys)}: {names}. {usage}")
     if metric is None:
-        asked = " ".join(parsed.remaining)
-        what = f"'{asked}'" if asked else "no metric"
-        raise AnalysisError(
-            f"{command}: {what} is not a metric I know. Usage: {command} {usage}.",
-            _metric_suggestions(engine, keys),
-        )
+        what = f"'{leftover}' is not a metric I know." if leftover else "No metric named."
+        raise AnalysisError(f"{what} {usage}", _metric_suggestions(engine, keys))
     return Request(keys, metric, parsed.period, parsed.open_end)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _count(places: int) -> str:
