@@ -54,7 +54,7 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_service(settings).engine
     queries: Iterable[str] = (
-        (line.rstrip("\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
+        (line.rstrip("\r\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
     )
     querylog = open_query_log(settings)
     try:
