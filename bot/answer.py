@@ -147,7 +147,7 @@ def fact_line(fact: Fact, store: Store, *, with_source: bool = True) -> str:
     change = _change_text(fact)
     if change:
         line += f", {change}"
-    if fact.period.kind is PeriodKind.PARTIAL:
+    if fact.period.kind is PeriodKind.PARTIAL and fact.unit != "date":  # a date is not a partial year
         line += f" ({fact.period.coverage_note()})"
     if with_source:
         line += f". Source: {source_text(store.source_of(fact))}"

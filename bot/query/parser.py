@@ -220,6 +220,9 @@ class QueryParser:
         query_weight = sum(position_weight.values())
         best: dict[str, tuple[float, float, set[int]]] = {}
         explained: defaultdict[str, set[int]] = defaultdict(set)  # by any alias of the metric
+        # the most complete match among the metric's aliases: "aviation passengers" is fully
+        # there even when the best-scoring alias, "general aviation passenger trips", is not
+        best_coverage: dict[str, float] = {}
         candidate_aliases: set[int] = set()
         for token in matched:
             candidate_aliases.update(index.aliases_by_token.get(token, ()))
@@ -235,6 +238,8 @@ class QueryParser:
             coverage = got / alias.weight if alias.weight else 0.0
             score = got * coverage
             explained[alias.metric].update(positions)
+            if got:
+                best_coverage[alias.metric] = max(best_coverage.get(alias.metric, 0.0), coverage)
             current = best.get(alias.metric)
             if current is None or score > current[0]:
                 best[alias.metric] = (score, coverage, positions)
@@ -249,7 +254,7 @@ class QueryParser:
         head_positions = {pos for token, (_, pos) in matched.items() if token in HEAD_WORDS}
         hits = sorted(
             (
-                MetricHit(key, score, coverage, query_coverage(key), head_positions <= explained[key])
+                MetricHit(key, score, best_coverage.get(key, coverage), query_coverage(key), head_positions <= explained[key])
                 for key, (score, coverage, _) in ranked[:12]
             ),
             key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),

@@ -47,11 +47,18 @@ TOKEN_FOLDS = {
     "trading": "trade", "traded": "trade", "trades": "trade",
     "produced": "production", "produce": "production", "produces": "production",
     "output": "output", "sold": "sold", "sales": "sale",
+    "transmit": "transmission", "transmitted": "transmission", "transmits": "transmission",
+    "transmitting": "transmission", "invested": "investment", "invest": "investment", "investing": "investment",
+    "complete": "completion", "completed": "completion", "completing": "completion",
+    "establish": "established", "establishment": "established", "founded": "established",
+    "employ": "employed", "employs": "employed", "employment": "employed", "jobs": "employed",
     "kilometres": "kilometers", "km": "kilometers", "tonnes": "tons",
     "tibetan": "tibet", "uyghur": "uygur", "economic": "economy",
     "e-commerce": "ecommerce",
 }  # fmt: skip
 
+# A statistical qualifier that names no metric: "enterprises above designated size".
+_QUALIFIER_RE = re.compile(r"\babove (?:the )?designated size\b")
 _PUNCT_RE = re.compile(r"[^\w%\s.-]+")
 _SPLIT_RE = re.compile(r"[\s]+")
 _EDGE_RE = re.compile(r"^[.\-]+|[.\-]+$")
@@ -68,7 +75,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Split folded text into words, dropping punctuation but keeping '%' and hyphens."""
-    text = fold(text).replace("'s ", " ").replace("'", "")
+    text = _QUALIFIER_RE.sub(" ", fold(text)).replace("'s ", " ").replace("'", "")
     text = _PUNCT_RE.sub(" ", text)
     out = []
     for raw in _SPLIT_RE.split(text):
