@@ -254,7 +254,9 @@ class QueryParser:
         head_positions = {pos for token, (_, pos) in matched.items() if token in HEAD_WORDS}
         hits = sorted(
             (
-                MetricHit(key, score, best_coverage.get(key, coverage), query_coverage(key), head_positions <= explained[key])
+                MetricHit(
+                    key, score, best_coverage.get(key, coverage), query_coverage(key), head_positions <= explained[key]
+                )
                 for key, (score, coverage, _) in ranked[:12]
             ),
             key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),
