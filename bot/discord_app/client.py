@@ -1,0 +1,240 @@
+"""`FactBot`: the discord.py bot, with the core and the query log injected.
+
+`create_bot(settings, service, querylog)` is the one way to build it; the
+runner and the end-to-end tests both use it, so the tests run the bot exactly
+as production configures it (intents, prefixes, mentions, error handling).
+
+Routing text to the question handler without registering a command per metric
+word happens in `get_context`: a message that names no registered command is
+handed to `fact` with `ctx.routed_line` set when
+
+* its first word is a metric word (`!tourism tibet 2023`, `!gdp xinjiang`),
+  as `CommandRouter.is_command_name` decides for the console too;
+* it mentions the bot (`@factbot how much did Xinjiang trade in 2023?`);
+* it is a direct message: there every message is a question, prefixed or not
+  (a bare command word such as `help` still runs that command).
+
+Any other unknown `!word` in a server is ignored: other bots may share the prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import CommandRouter
+from bot.config import Settings
+from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
+from bot.discord_app.cache import ReplyCache
+from bot.discord_app.context import FactContext, interaction_plain, respond
+from bot.discord_app.helptext import FactHelpCommand
+from bot.discord_app.render import render_apology, render_notice
+from bot.discord_app.safety import escape_text
+from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
+from bot.discord_app.views import SuggestionButton
+from bot.querylog import QueryLog
+from bot.service import FactService, ReloadResult
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.discord_app.cogs.facts",
+    "bot.discord_app.cogs.sources",
+    "bot.discord_app.cogs.meta",
+    "bot.discord_app.cogs.admin",
+)
+
+
+def make_intents() -> discord.Intents:
+    """The default intents plus message content (privileged: enable it in the Developer Portal)."""
+    intents = discord.Intents.default()
+    intents.message_content = True
+    intents.dm_messages = True
+    return intents
+
+
+def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
+    assert isinstance(bot, FactBot)
+    found = commands.when_mentioned(bot, message)
+    found.append(bot.settings.prefix)
+    if message.guild is None:
+        word = message.content.strip()
+        # a DM that is exactly one command word ("help", "sources") runs it without the prefix
+        if word and not any(c.isspace() for c in word) and bot.get_command(word) is not None:
+            found.append("")
+    return found
+
+
+class FactTree(app_commands.CommandTree["FactBot"]):
+    async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
+        bot = interaction.client
+        name = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, NotAdminInteraction):
+            log.warning("refused /%s for user %s in channel %s", name, interaction.user.id, interaction.channel_id)
+            await _respond_quietly(interaction, str(error))
+            return
+        if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
+            await _respond_quietly(interaction, str(error))
+            return
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        bot.note_handler_error(original, f"/{name}")
+        try:
+            await respond(interaction, render_apology(plain=interaction_plain(interaction)), ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not send the apology for /%s", name)
+
+
+async def _respond_quietly(interaction: discord.Interaction[Any], text: str) -> None:
+    try:
+        notice = render_notice(escape_text(text), plain=interaction_plain(interaction))
+        await respond(interaction, notice, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not answer interaction %s: %s", interaction.id, exc)
+
+
+class FactBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        service: FactService,
+        querylog: QueryLog | None,
+        *,
+        auto_sync: bool = True,
+    ) -> None:
+        super().__init__(
+            command_prefix=_prefixes,
+            intents=make_intents(),
+            case_insensitive=True,
+            strip_after_prefix=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=FactHelpCommand(),
+            tree_cls=FactTree,
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.settings = settings
+        self.service = service
+        self.querylog = querylog
+        self.router = CommandRouter(service, settings.prefix)
+        self.answers = ReplyCache(self.router)  # what the cogs ask through
+        self.auto_sync = auto_sync
+        # Every exception a command, interaction or query handler raised, for tests
+        # and health checks; the user saw an apology, the log has the traceback.
+        self.handler_errors: list[BaseException] = []
+        self._reload_lock = asyncio.Lock()
+
+    # -- start-up -------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        app = self.application or await self.application_info()
+        self.owner_ids = owner_ids_of(app)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(SuggestionButton)
+        if self.auto_sync:
+            try:
+                await sync_if_changed(self.tree, self.settings.data_dir, self.settings.dev_guild)
+            except discord.HTTPException as exc:
+                log.warning("slash command sync failed (%s); the bot runs on, try /sync or `factbot sync`", exc)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (id %s) in %d server(s)", user, user.id if user else "?", len(self.guilds))
+
+    # -- routing text to the question handler ------------------------------------------
+
+    async def get_context(
+        self, origin: discord.Message | discord.Interaction[Any], /, *, cls: type[Any] = FactContext
+    ) -> Any:
+        ctx = await super().get_context(origin, cls=cls)
+        if not isinstance(origin, discord.Message) or not isinstance(ctx, FactContext) or ctx.command is not None:
+            return ctx
+        if origin.author.bot:
+            return ctx
+        content = origin.content
+        if ctx.prefix is not None:
+            rest = content[len(ctx.prefix) :].strip()
+            word = ctx.invoked_with or ""
+            mentioned = ctx.prefix not in (self.settings.prefix, "")
+            if rest and (origin.guild is None or mentioned or self.router.is_command_name(word)):
+                # the router reads "!word rest" as the console does; a mention is a plain question
+                ctx.routed_line = rest if mentioned else self.settings.prefix + rest
+                ctx.command = self.get_command("fact")
+        elif origin.guild is None and content.strip():
+            ctx.routed_line = content.strip()
+            ctx.command = self.get_command("fact")
+        return ctx
+
+    # -- access ---------------------------------------------------------------------------
+
+    async def is_admin(self, user: discord.abc.User) -> bool:
+        """The application's owners and team members, and FACTBOT_ADMIN_IDS."""
+        return user.id in self.settings.admin_ids or await self.is_owner(user)
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def note_handler_error(self, exc: BaseException, where: str) -> None:
+        self.handler_errors.append(exc)
+        log.error("error in %s", where, exc_info=exc)
+
+    async def on_command_error(self, context: commands.Context[Any], exception: commands.CommandError, /) -> None:
+        ctx = context
+        if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
+            return
+        if isinstance(exception, NotAdmin):
+            log.warning("refused %s%s for user %s in channel %s", self.settings.prefix, ctx.command,
+                        ctx.author.id, ctx.channel.id)  # fmt: skip
+            await self._notify(ctx, str(exception))
+            return
+        if isinstance(exception, commands.UserInputError):
+            command = ctx.command
+            if command is None:
+                await self._notify(ctx, str(exception))
+                return
+            usage = command.usage if command.usage is not None else command.signature
+            await self._notify(ctx, f"Usage: {self.settings.prefix}{command} {usage}".rstrip())
+            return
+        if isinstance(exception, commands.CheckFailure):
+            await self._notify(ctx, str(exception))
+            return
+        original = exception.original if isinstance(exception, commands.CommandInvokeError) else exception
+        self.note_handler_error(original, f"{self.settings.prefix}{ctx.command}")
+        try:
+            await ctx.safe_send(render_apology(plain=ctx.plain))
+        except discord.HTTPException:
+            log.warning("could not send the apology for %s%s", self.settings.prefix, ctx.command)
+
+    async def _notify(self, ctx: FactContext, text: str) -> None:
+        try:
+            await ctx.safe_send(render_notice(escape_text(text), plain=ctx.plain))
+        except discord.HTTPException as exc:
+            log.warning("could not answer in channel %s: %s", ctx.channel.id, exc)
+
+    # -- operations shared by commands and signals ---------------------------------------
+
+    async def reload_store(self, trigger: str) -> ReloadResult:
+        """Load and check the whole store off the event loop; swap only if clean."""
+        async with self._reload_lock:
+            result = await asyncio.to_thread(self.service.reload)
+        if result.ok:
+            log.info("%s (%s)", result.summary(), trigger)
+        else:
+            log.warning("%s (%s)", result.summary(), trigger)
+        return result
+
+    async def sync_now(self, guild_id: int | None = None) -> SyncResult:
+        result = await sync_commands(self.tree, self.settings.data_dir, guild_id or self.settings.dev_guild)
+        log.info("%s", result.summary())
+        return result
+
+
+def create_bot(
+    settings: Settings, service: FactService, querylog: QueryLog | None, *, auto_sync: bool = True
+) -> FactBot:
+    """The bot as `run_bot` runs it. `querylog=None` runs without logging queries (`factbot sync`)."""
+    return FactBot(settings, service, querylog, auto_sync=auto_sync)

@@ -1,0 +1,1 @@
+"""One cog per concern: facts (questions), sources, meta (help), admin (reload, sync, stats)."""

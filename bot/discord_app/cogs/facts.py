@@ -1,0 +1,144 @@
+"""Questions: `!trade`, `!fact` / `!ask`, every metric word, DMs; `/trade`, `/fact`, `/figure`.
+
+Text commands go through `CommandRouter` exactly as the console does, so a
+command means the same thing in both. Slash options are re-checked by the
+engine like any typed text: autocomplete only suggests, users can submit
+anything, and an unknown place gets `not_found` or `nearest` in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import Reply, TextReply
+from bot.discord_app.choices import autocomplete_choices
+from bot.discord_app.client import FactBot
+from bot.discord_app.context import FactContext
+from bot.discord_app.helptext import spec_help, spec_usage
+from bot.discord_app.queries import answer_interaction, answer_message
+from bot.query.engine import MAX_QUERY_CHARS
+
+# the word the router and the engine read as foreign trade
+TRADE = "trade"
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+class Facts(commands.Cog):
+    """Ask for figures."""
+
+    def __init__(self, bot: FactBot) -> None:
+        self.bot = bot
+
+    # -- text commands --------------------------------------------------------------
+
+    @commands.command(name="trade", usage=spec_usage("trade"), help=spec_help("trade", "Foreign trade of a place"))
+    async def trade(self, ctx: FactContext, *, args: str = "") -> None:
+        answers = self.bot.answers
+        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run(TRADE, args))
+
+    @commands.command(
+        name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question")
+    )
+    async def fact(self, ctx: FactContext, *, question: str = "") -> None:
+        answers = self.bot.answers
+        line = ctx.routed_line
+        compute: Callable[[], Reply]
+        if line is not None:
+            # a metric word, a mention or a DM (see FactBot.get_context)
+            compute = lambda: answers.handle(line) or TextReply("Ask a question.", error=True)  # noqa: E731
+        else:
+            name = ctx.invoked_with or "fact"
+            compute = lambda: answers.run(name, question)  # noqa: E731
+        await answer_message(self.bot, ctx, ctx.message.content, compute)
+
+    # -- slash commands ----------------------------------------------------------------
+
+    @app_commands.command(name="trade", description=spec_help("trade", "Foreign trade of a place")[:100])
+    @app_commands.describe(
+        place="A region, prefecture or zone: Xizang (Tibet), Xinjiang, Kashgar...",
+        period="Optional: 2023, H1 2023, first 11 months of 2023... (default: the latest)",
+    )
+    async def trade_slash(
+        self,
+        interaction: discord.Interaction[FactBot],
+        place: app_commands.Range[str, 1, 100],
+        period: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        answers = self.bot.answers
+        args = _join(place, period)
+        await answer_interaction(
+            self.bot, interaction, _join(TRADE, args), surface="slash", compute=lambda: answers.run(TRADE, args)
+        )
+
+    @trade_slash.autocomplete("place")
+    async def trade_place(
+        self, interaction: discord.Interaction[FactBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return autocomplete_choices(self.bot, "trade place", lambda c: c.places(current, metric=TRADE))
+
+    @trade_slash.autocomplete("period")
+    async def trade_period(
+        self, interaction: discord.Interaction[FactBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        place = getattr(interaction.namespace, "place", None)
+        return autocomplete_choices(self.bot, "trade period", lambda c: c.periods(current, place=place, metric=TRADE))
+
+    @app_commands.command(name="fact", description=spec_help("fact", "Ask any question")[:100])
+    @app_commands.describe(
+        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?"
+    )
+    async def fact_slash(
+        self, interaction: discord.Interaction[FactBot], query: app_commands.Range[str, 1, MAX_QUERY_CHARS]
+    ) -> None:
+        answers = self.bot.answers
+        await answer_interaction(
+            self.bot, interaction, query, surface="slash", compute=lambda: answers.run("fact", query)
+        )
+
+    @app_commands.command(name="figure", description="Any figure: pick a metric, a place and optionally a period")
+    @app_commands.describe(
+        metric="What to look up: foreign trade, GDP, tourist arrivals, installed power capacity...",
+        place="A region, prefecture, city or zone",
+        period="Optional: 2023, H1 2023, January to April 2024... (default: the latest)",
+    )
+    async def figure_slash(
+        self,
+        interaction: discord.Interaction[FactBot],
+        metric: app_commands.Range[str, 1, 100],
+        place: app_commands.Range[str, 1, 100],
+        period: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await answer_interaction(self.bot, interaction, _join(metric, place, period), surface="slash")
+
+    @figure_slash.autocomplete("metric")
+    async def figure_metric(
+        self, interaction: discord.Interaction[FactBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        place = getattr(interaction.namespace, "place", None)
+        return autocomplete_choices(self.bot, "figure metric", lambda c: c.metrics(current, place=place))
+
+    @figure_slash.autocomplete("place")
+    async def figure_place(
+        self, interaction: discord.Interaction[FactBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        metric = getattr(interaction.namespace, "metric", None)
+        return autocomplete_choices(self.bot, "figure place", lambda c: c.places(current, metric=metric))
+
+    @figure_slash.autocomplete("period")
+    async def figure_period(
+        self, interaction: discord.Interaction[FactBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        place = getattr(interaction.namespace, "place", None)
+        metric = getattr(interaction.namespace, "metric", None)
+        return autocomplete_choices(self.bot, "figure period", lambda c: c.periods(current, place=place, metric=metric))
+
+
+async def setup(bot: FactBot) -> None:
+    await bot.add_cog(Facts(bot))

@@ -1,0 +1,85 @@
+"""Sending a rendered reply: `FactContext.safe_send` for messages, `respond` for interactions.
+
+Both send with `AllowedMentions.none()` (also the bot's default) and attach
+the suggestion buttons; both decide plain text versus embed the same way:
+embeds unless the bot lacks Embed Links where it is answering.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord_app.render import Rendered
+from bot.discord_app.views import suggestion_view
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import FactBot  # noqa: F401 (named in a string annotation)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class FactContext(commands.Context["FactBot"]):
+    # Set by `FactBot.get_context` when a message is routed to the question
+    # handler without being a registered command (a metric word, a DM, a mention):
+    # the line as the console router reads it.
+    routed_line: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        """True where embeds cannot be shown: the bot lacks Embed Links in this channel."""
+        if self.guild is None:
+            return False
+        return not self.channel.permissions_for(self.me).embed_links  # type: ignore[arg-type]
+
+    @property
+    def surface(self) -> str:
+        return "dm" if self.guild is None else "prefix"
+
+    async def safe_send(self, rendered: Rendered, *, file: discord.File | None = None) -> discord.Message:
+        """Send `rendered`: in a server as a reply to the command message (several people
+        may be asking at once), in a DM as a plain message."""
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if rendered.content:
+            kwargs["content"] = rendered.content
+        if rendered.embed is not None:
+            kwargs["embed"] = rendered.embed
+        view = suggestion_view(rendered.suggestions)
+        if view is not None:
+            kwargs["view"] = view
+        if file is not None:
+            kwargs["file"] = file
+        if self.guild is not None:
+            # a deleted command message must not turn the answer into a 400
+            kwargs["reference"] = self.message.to_reference(fail_if_not_exists=False)
+        return await self.send(**kwargs)
+
+
+def interaction_plain(interaction: discord.Interaction[Any]) -> bool:
+    return not interaction.app_permissions.embed_links
+
+
+async def respond(
+    interaction: discord.Interaction[Any],
+    rendered: Rendered,
+    *,
+    ephemeral: bool = False,
+    file: discord.File | None = None,
+) -> None:
+    """Answer an interaction: the response if not yet sent (or deferred), else a followup."""
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "ephemeral": ephemeral}
+    if rendered.content:
+        kwargs["content"] = rendered.content
+    if rendered.embed is not None:
+        kwargs["embed"] = rendered.embed
+    view = suggestion_view(rendered.suggestions)
+    if view is not None:
+        kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
