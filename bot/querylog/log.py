@@ -42,7 +42,9 @@ from bot.querylog.schema import (
     AUTOCOMPLETE_SQL,
     INSERT_SQL,
     SCHEMA_VERSION,
+    SINGLE_STATEMENT_ROWS,
     MigrationContext,
+    insert_rows_sql,
     migrate,
 )
 from bot.querylog.spool import Spool, spool_path_for
@@ -120,6 +122,7 @@ class QueryLog:
         self._spool = Spool(spool_path_for(path))
 
         self._queue: deque[_Pending] = deque()
+        self._insert_sql: dict[int, str] = {}  # multi-row INSERT statements by row count
         self._deadlines: deque[tuple[float, asyncio.Future[bool]]] = deque()
         self._expiry: asyncio.TimerHandle | None = None
         self._user_hashes: dict[int, str] = {}
@@ -509,12 +512,19 @@ class QueryLog:
         counts, self._autocomplete = self._autocomplete, Counter()
         self._autocomplete_due = None
         try:
-            await conn.execute("BEGIN IMMEDIATE")
-            if batch:
-                await conn.executemany(INSERT_SQL, [row for row, _ in batch])
-            if counts:
-                await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
-            await conn.execute("COMMIT")
+            if batch and not counts and len(batch) <= SINGLE_STATEMENT_ROWS:
+                # one statement, one implicit transaction, one trip to the writer thread
+                sql = self._insert_sql.get(len(batch)) or self._insert_sql.setdefault(
+                    len(batch), insert_rows_sql(len(batch))
+                )
+                await conn.execute(sql, [value for row, _ in batch for value in row])
+            else:
+                await conn.execute("BEGIN IMMEDIATE")
+                if batch:
+                    await conn.executemany(INSERT_SQL, [row for row, _ in batch])
+                if counts:
+                    await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+                await conn.execute("COMMIT")
         except BaseException:
             # Not written: the counts go back (the caller rolls back the transaction).
             self._autocomplete.update(counts)
