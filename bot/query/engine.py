@@ -75,7 +75,11 @@ def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool
     if asked is None or asked.kind is PeriodKind.AS_OF:
         non_span = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
         ordered = _latest(non_span)
-        first = ordered[0]
+        # no period asked: the latest full year, as a year query would; a newer partial
+        # figure (January to April) is mentioned beside it, not put in its place
+        full_years = [f for f in ordered if f.period.kind is PeriodKind.YEAR]
+        first = full_years[0] if full_years else ordered[0]
+        ordered = [first, *(f for f in ordered if f is not first)]
         same = [f for f in ordered if f.period == first.period]
         others = [f for f in ordered if f.period != first.period]
         return Selection(Status.ANSWERED, tuple(_best_of_same(same) + others))
@@ -253,6 +257,15 @@ class Engine:
         if selection.note == "partial":
             whole = parsed.period.label() if parsed.period else str(main.period.start.year)
             extra = (extra + ". " if extra else "") + f"The documents give no figure for the whole of {whole}"
+        newer = [
+            f for f in facts[1:]
+            if f.period.kind is PeriodKind.PARTIAL and f.period.end.ordinal > main.period.end.ordinal
+        ]
+        if newer and (parsed.period is None or parsed.period.kind is PeriodKind.AS_OF):
+            latest = newer[0]
+            extra = (extra + ". " if extra else "") + (
+                f"A newer figure covers only part of a year: {latest.period.label()}: {latest.figure}"
+            )
         alternatives: list[Fact] = same_period
         if selection.note == "series":
             series = sorted(facts, key=lambda f: f.period.start.ordinal)

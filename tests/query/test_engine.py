@@ -117,3 +117,12 @@ def test_every_fact_is_reachable_by_its_own_suggestion_query() -> None:
         if fact not in shown:
             unreachable.append((fact.id, engine.suggestion(fact), answer.status.value))
     assert unreachable == []
+
+
+def test_no_period_gives_the_latest_full_year_and_mentions_a_newer_partial_figure() -> None:
+    answer = real_engine().ask("trade xizang")
+    assert answer.status is Status.ANSWERED
+    assert answer.fact is not None and answer.fact.fact.figure == "10 billion yuan"
+    assert "January to April 2024: 2.8 billion yuan" in answer.message
+    kashi = real_engine().ask("trade kashgar")  # no full year at all: the latest partial figure
+    assert kashi.fact is not None and kashi.fact.fact.figure == "77.15 billion yuan"
