@@ -75,10 +75,10 @@ def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool
     if asked is None or asked.kind is PeriodKind.AS_OF:
         non_span = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
         ordered = _latest(non_span)
-        # no period asked: the latest full year, as a year query would; a newer partial
-        # figure (January to April) is mentioned beside it, not put in its place
-        full_years = [f for f in ordered if f.period.kind is PeriodKind.YEAR]
-        first = full_years[0] if full_years else ordered[0]
+        # no period asked: the latest full year (or stock), as a year query would; a newer
+        # partial figure (January to April) is mentioned beside it, not put in its place
+        whole = [f for f in ordered if f.period.kind is not PeriodKind.PARTIAL]
+        first = whole[0] if whole else ordered[0]
         ordered = [first, *(f for f in ordered if f is not first)]
         same = [f for f in ordered if f.period == first.period]
         others = [f for f in ordered if f.period != first.period]
