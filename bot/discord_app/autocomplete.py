@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,14 +144,28 @@ class Catalog:
     def resolve_metric(self, text: str | None) -> str | None:
         if not text or not text.strip():
             return None
+        # a chosen autocomplete value is a metric's name (or key): take it as it is
+        wanted = text.strip().casefold()
+        for metric in self.store.vocabulary.metrics.values():
+            if wanted in (metric.name.casefold(), metric.key):
+                return metric.key
         return self.engine.parser.parse(text).metric
 
     # -- choices ------------------------------------------------------------------
 
-    def places(self, current: str, *, metric: str | None = None) -> list[Choice]:
-        """Places with figures (for `metric` if it names one), by name or alias: "tib" -> Xizang (Tibet)."""
-        metric_key = self.resolve_metric(metric)
-        allowed = self.engine.places_by_metric.get(metric_key) if metric_key else None
+    def places(self, current: str, *, metric: str | None = None, among: Sequence[str] | None = None) -> list[Choice]:
+        """Places with figures (for `metric` if it names one), by name or alias: "tib" -> Xizang (Tibet).
+
+        `among` (place keys) replaces that filter for callers with a narrower one, such as
+        the places a chart can be drawn for; its order is the order when nothing is typed.
+        """
+        allowed: set[str] | None
+        if among is not None:
+            allowed = set(among)
+        else:
+            metric_key = self.resolve_metric(metric)
+            found = self.engine.places_by_metric.get(metric_key) if metric_key else None
+            allowed = set(found) if found else None
         names = self.store.place_name
 
         def display(key: str, matched: str) -> str:
@@ -161,11 +175,11 @@ class Catalog:
         return _rank(
             current,
             self.place_labels,
-            allowed=set(allowed) if allowed else None,
+            allowed=allowed,
             weight=lambda k: self.place_facts[k],
             display=display,
             value=names,
-            default=sorted(self.place_facts, key=lambda k: (-self.place_facts[k], k)),
+            default=among if among is not None else sorted(self.place_facts, key=lambda k: (-self.place_facts[k], k)),
         )
 
     def metrics(self, current: str, *, place: str | None = None) -> list[Choice]:

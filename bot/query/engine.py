@@ -124,7 +124,10 @@ class Engine:
         self.store = store
         self.today = today
         self.places_with_facts = {f.place for f in store.facts}
-        self.index = VocabularyIndex(store.vocabulary, self.places_with_facts)
+        metric_units: dict[str, set[str]] = {}
+        for fact in store.facts:
+            metric_units.setdefault(fact.metric, set()).add(fact.unit)
+        self.index = VocabularyIndex(store.vocabulary, self.places_with_facts, metric_units)
         self.parser = QueryParser(self.index)
         self.metrics_by_place: dict[str, set[str]] = {}
         self.places_by_metric: dict[str, set[str]] = {}

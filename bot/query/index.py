@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.query.text import content_tokens, fold, fold_token, words
+from bot.query.text import WEAK_WEIGHT, WEAK_WORDS, content_tokens, fold, fold_token, words
 from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
+# Words that say what kind of figure is asked; the parser weighs them triple.
+HEAD_WORDS = frozenset({"share", "grow", "rank"})
+HEAD_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class MetricAlias:
     metric: str
     tokens: tuple[str, ...]
     weight: float  # sum of the token weights
+    head_weight: float  # the same with head words ("share", "growth", "rank") counting triple
 
 
 def place_phrase_tokens(text: str) -> tuple[str, ...]:
@@ -57,7 +61,12 @@ def fuzzy_cutoff(token: str) -> float | None:
 
 
 class VocabularyIndex:
-    def __init__(self, vocabulary: Vocabulary, places_with_facts: set[str]) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        places_with_facts: set[str],
+        metric_units: dict[str, set[str]] | None = None,
+    ) -> None:
         self.vocabulary = vocabulary
         self.places_with_facts = places_with_facts
         # --- places ---
@@ -112,10 +121,17 @@ class VocabularyIndex:
         n_metrics = max(len(vocabulary.metrics), 1)
         self.token_df = {token: len(keys) for token, keys in token_metrics.items()}
         self.token_weight = {
-            token: math.log(1.0 + n_metrics / len(keys)) for token, keys in token_metrics.items()
+            token: math.log(1.0 + n_metrics / len(keys)) * (WEAK_WEIGHT if token in WEAK_WORDS else 1.0)
+            for token, keys in token_metrics.items()
         }
         self.aliases = [
-            MetricAlias(key, tokens, sum(self.token_weight[t] for t in tokens)) for key, tokens in raw_aliases
+            MetricAlias(
+                key,
+                tokens,
+                sum(self.token_weight[t] for t in tokens),
+                sum(self.token_weight[t] * (HEAD_WEIGHT if t in HEAD_WORDS else 1.0) for t in tokens),
+            )
+            for key, tokens in raw_aliases
         ]
         self.aliases_by_token: defaultdict[str, list[int]] = defaultdict(list)
         for i, alias in enumerate(self.aliases):
@@ -123,15 +139,16 @@ class VocabularyIndex:
                 self.aliases_by_token[token].append(i)
         self.cjk_metrics.sort(key=lambda pair: -len(pair[0]))  # longest first
         self.metric_tokens = list(self.token_weight)
-        # measurement words ("kilometers", "yuan") say how a figure is counted, not which
-        # figure; "rank", "percent" and the like do name what is asked
-        self.unit_tokens = frozenset(
-            t
-            for unit in vocabulary.units.values()
-            if unit.key not in NAMING_UNITS
-            for name in (unit.name, unit.key, *unit.aliases)
-            for t in content_tokens(name)
-        )
+        # measurement words ("kilometers", "hours") are explained by a metric measured in them
+        unit_of_token: defaultdict[str, set[str]] = defaultdict(set)
+        for unit in vocabulary.units.values():
+            if unit.key in NAMING_UNITS:
+                continue
+            for name in (unit.name, unit.key, *unit.aliases):
+                for t in content_tokens(name):
+                    unit_of_token[t].add(unit.key)
+        self.unit_of_token = {t: frozenset(keys) for t, keys in unit_of_token.items()}
+        self.metric_units = {m: frozenset(units) for m, units in (metric_units or {}).items()}
         self.metric_token_set = frozenset(self.metric_tokens)
         self.place_token_set = frozenset(t for text in self.place_texts for t in text.split())
 

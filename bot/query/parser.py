@@ -15,17 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.query.index import PlacePhrase, VocabularyIndex
+from bot.query.index import HEAD_WEIGHT, HEAD_WORDS, PlacePhrase, VocabularyIndex
 from bot.query.periods import chinese_periods, extract_period
 from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, singular, words
 from bot.store.periods import Period
 
 CJK_SCORE = 100.0
-HEAD_WORDS = frozenset({"share", "grow", "rank", "ranking"})
-HEAD_WEIGHT = 3.0
+EXPLAIN_MIN_COVERAGE = 0.75
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
-_SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|per cent|proportion|fraction)|%)\s+of\b")
+_SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
 
 
 @dataclass(frozen=True)
@@ -210,13 +209,14 @@ class QueryParser:
             return [], set()
         # the weight of every query word the metric vocabulary knows: what an alias should explain
         position_weight: dict[int, float] = {}
+        unit_positions: dict[int, frozenset[str]] = {}  # position -> the units its word names
         for token, (similarity, pos) in matched.items():
-            if token in index.unit_tokens:
-                continue  # "kilometers" in "how many kilometers of railways" names no metric
             # "share", "growth", "rank" say what kind of figure is asked: a reading that
             # ignores them answers a different question
             weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in HEAD_WORDS else 1.0)
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
+            if token in index.unit_of_token:
+                unit_positions[pos] = index.unit_of_token[token]
         query_weight = sum(position_weight.values())
         best: dict[str, tuple[float, float, set[int]]] = {}
         explained: defaultdict[str, set[int]] = defaultdict(set)  # by any alias of the metric
@@ -229,15 +229,22 @@ class QueryParser:
         for i in candidate_aliases:
             alias = index.aliases[i]
             got = 0.0
+            got_heads = 0.0  # the same, with head words counting triple: an alias about a
+            # ranking ("5G base station ranking") does not fit a question that asks no rank
             positions: set[int] = set()
             for token in alias.tokens:
                 hit = matched.get(token)
                 if hit is not None:
-                    got += index.token_weight[token] * hit[0]
+                    weight = index.token_weight[token] * hit[0]
+                    got += weight
+                    got_heads += weight * (HEAD_WEIGHT if token in HEAD_WORDS else 1.0)
                     positions.add(hit[1])
-            coverage = got / alias.weight if alias.weight else 0.0
+            coverage = got_heads / alias.head_weight if alias.head_weight else 0.0
             score = got * coverage
-            explained[alias.metric].update(positions)
+            if coverage >= EXPLAIN_MIN_COVERAGE:
+                # only an alias that is really there explains words ("power generation
+                # capacity" half-matched does not explain "generation")
+                explained[alias.metric].update(positions)
             if got:
                 best_coverage[alias.metric] = max(best_coverage.get(alias.metric, 0.0), coverage)
             current = best.get(alias.metric)
@@ -247,7 +254,10 @@ class QueryParser:
         def query_coverage(key: str) -> float:
             if not query_weight:
                 return 1.0
-            return sum(position_weight.get(p, 0.0) for p in explained[key]) / query_weight
+            # a unit word ("hours", "kilometers") is explained by a metric measured in it
+            units = index.metric_units.get(key, frozenset())
+            by_unit = {p for p, named in unit_positions.items() if named & units}
+            return sum(position_weight.get(p, 0.0) for p in explained[key] | by_unit) / query_weight
 
         # the best reading explains the alias and the question: "share of GDP of the core
         # digital economy" is the share, not the digital economy

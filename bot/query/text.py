@@ -18,7 +18,8 @@ STOP_WORDS = frozenset(
     that these those there their s has have had get got can could would should will i we you us our
     your my total number amount figure figures value level stat stats statistic statistics data all
     any some than then so also just only reach reached reaching amounted amount according during
-    year years annual annually yearly overall same average with since hey hi hello bot please thanks
+    year years annual annually yearly overall same average with since hey hi hello bot please thanks into
+    i mean like just yo
     """.split()
 )
 
@@ -52,6 +53,9 @@ TOKEN_FOLDS = {
     "complete": "completion", "completed": "completion", "completing": "completion",
     "establish": "established", "establishment": "established", "founded": "established",
     "employ": "employed", "employs": "employed", "employment": "employed", "jobs": "employed",
+    "finished": "completion", "finish": "completion", "ranking": "rank", "ranked": "rank", "ranks": "rank",
+    "imp": "import", "exp": "export", "pct": "percent", "bn": "billion", "long": "length",
+    "ga": "aviation", "uav": "drone", "uavs": "drone",
     "kilometres": "kilometers", "km": "kilometers", "tonnes": "tons",
     "tibetan": "tibet", "uyghur": "uygur", "economic": "economy",
     "e-commerce": "ecommerce",
@@ -83,6 +87,12 @@ def words(text: str) -> list[str]:
         if word:
             out.append(word)
     return out
+
+
+# Words a metric alias may use but that say little about which figure is wanted:
+# "how big was Xinjiang's trade" asks about trade, not the land area ("how big is").
+WEAK_WORDS = frozenset({"big", "large", "size", "level", "volume", "scale"})
+WEAK_WEIGHT = 0.25
 
 
 def fold_token(token: str) -> str:
