@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "bot.discord_app.cogs.facts",
+    "bot.discord_app.cogs.analysis",
     "bot.discord_app.cogs.sources",
     "bot.discord_app.cogs.meta",
     "bot.discord_app.cogs.admin",
