@@ -28,6 +28,12 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("trade", "trade <place> [period]", "Foreign trade of a place, e.g. trade xizang 2023"),
     CommandSpec("fact", "fact <question>", "Ask any question, e.g. fact GDP of Xizang in 2023", ("ask",)),
+    CommandSpec(
+        "compare",
+        "compare <metric> <place> <place> [period]",
+        "Two places side by side, e.g. compare trade xizang xinjiang 2023",
+    ),
+    CommandSpec("series", "series <metric> <place>", "A figure over time, e.g. series trade xinjiang"),
     CommandSpec("sources", "sources", "List the source documents"),
     CommandSpec("source", "source <document>", "Show one document: title, date, and the facts citing it"),
     CommandSpec("help", "help", "This list of commands"),
@@ -102,6 +108,21 @@ class CommandRouter:
         self.service = service
         self.prefix = prefix
 
+    def _analysis(self, name: str, args: str) -> TextReply:
+        """Comparisons and series as text (the chart is for Discord and `factbot series --png`)."""
+        from bot.analysis import AnalysisError, compare_text, comparison_text, series_text, series_text_request
+
+        usage = next(s.usage for s in COMMANDS if s.name == name)
+        if not args:
+            return TextReply(f"Usage: {self.prefix}{usage}", error=True)
+        engine = self.service.engine
+        try:
+            if name == "compare":
+                return TextReply(comparison_text(compare_text(engine, args)))
+            return TextReply(series_text(series_text_request(engine, args)))
+        except AnalysisError as exc:
+            return TextReply(str(exc), error=True)
+
     def is_command_name(self, name: str) -> bool:
         """Known command or a metric word ("tourism", "gdp") that makes sense as a query start."""
         folded = fold(name)
@@ -122,6 +143,8 @@ class CommandRouter:
             if not args:
                 return TextReply(f"Usage: {self.prefix}source <document number or name>", error=True)
             return source_detail(store, args)
+        if name in ("compare", "series"):
+            return self._analysis(name, args)
         if name in ("fact", "ask"):
             if not args:
                 return TextReply(f"Usage: {self.prefix}fact <question>", error=True)

@@ -139,3 +139,13 @@ def test_stats_reports_the_logged_queries(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "2 queries" in out.stdout
     assert "trade qinghai 2023" in out.stdout.split("Top unanswered")[1]
+
+
+def test_console_compares_and_draws_series_as_text() -> None:
+    out = factbot("console", stdin="!compare trade xizang xinjiang 2023\n!series trade xinjiang\n!compare trade\n")
+    assert out.returncode == 0, out.stderr
+    assert "10 billion yuan" in out.stdout and "357.33 billion yuan" in out.stdout
+    assert "Computed by factbot" in out.stdout
+    for figure in ("246.36 billion yuan", "357.33 billion yuan", "435.11 billion yuan"):
+        assert figure in out.stdout
+    assert "Compare needs two places" in out.stdout

@@ -78,16 +78,16 @@ async def run_query(
             title="Question too long",
             error=True,
         )
-        await _record(bot, _record_of(origin, query, "not_found", started, error="too long"))
+        await record_query(bot, _record_of(origin, query, "not_found", started, error="too long"))
         return rendered
     try:
         reply = compute()
         rendered = bot.answers.render(reply, asked=query, plain=plain)
     except Exception as exc:  # any bug in answering: logged, apologised for, never shown
         bot.note_handler_error(exc, f"{origin.surface} query {query[:80]!r}")
-        await _record(bot, record_for(None, error=exc, **_fields(origin, query, started)))
+        await record_query(bot, record_for(None, error=exc, **_fields(origin, query, started)))
         return render_apology(plain=plain)
-    await _record(bot, record_for(reply, **_fields(origin, query, started)))
+    await record_query(bot, record_for(reply, **_fields(origin, query, started)))
     return rendered
 
 
@@ -113,7 +113,8 @@ def _record_of(origin: Origin, query: str, status: str, started: float, *, error
     )  # fmt: skip
 
 
-async def _record(bot: FactBot, rec: QueryRecord) -> None:
+async def record_query(bot: FactBot, rec: QueryRecord) -> None:
+    """Write the row before the reply goes out; the log answers within its bounded wait."""
     if bot.querylog is None:
         return
     try:

@@ -49,7 +49,7 @@ from bot.discord_app.autocomplete import Catalog, Choice
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, respond
-from bot.discord_app.queries import TOO_LONG, Origin, _record
+from bot.discord_app.queries import TOO_LONG, Origin, record_query
 from bot.discord_app.render import COLOURS, Rendered, render_apology, render_notice
 from bot.discord_app.safety import CONTENT_LIMIT, DESCRIPTION_LIMIT, Field, build_embed, clip, code_block, escape_text
 from bot.query.engine import MAX_QUERY_CHARS, Engine
@@ -239,7 +239,7 @@ async def run_analysis(
     if len(query) > MAX_QUERY_CHARS:
         text = TOO_LONG.format(length=len(query), limit=MAX_QUERY_CHARS, prefix=bot.settings.prefix)
         rec = QueryRecord(status="not_found", error="too long", latency_ms=_ms(started), **fields)
-        await _record(bot, rec)
+        await record_query(bot, rec)
         return Outcome(render_notice(text, plain=plain, title="Question too long", error=True), "not_found")
     try:
         outcome = await work()
@@ -247,13 +247,13 @@ async def run_analysis(
         outcome = Outcome(render_notice(escape_text(str(error)), plain=plain, title=title), "not_found")
     except Exception as exc:  # any bug in answering: logged, apologised for, never shown
         bot.note_handler_error(exc, f"{origin.surface} {title} {query[:80]!r}")
-        await _record(bot, record_for(None, error=exc, latency_ms=_ms(started), **fields))
+        await record_query(bot, record_for(None, error=exc, latency_ms=_ms(started), **fields))
         return Outcome(render_apology(plain=plain), "error")
     rec = QueryRecord(
         status=outcome.status, place=outcome.place, metric=outcome.metric, period=outcome.period,
         latency_ms=_ms(started), **fields,
     )  # fmt: skip
-    await _record(bot, rec)
+    await record_query(bot, rec)
     return outcome
 
 
