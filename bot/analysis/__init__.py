@@ -85,7 +85,6 @@ from bot.analysis.compare import (
 )
 from bot.analysis.errors import AnalysisError
 from bot.analysis.pairs import (
-    Choice,
     ComparableMetric,
     SeriesPair,
     answerable_pairs,
@@ -95,6 +94,7 @@ from bot.analysis.pairs import (
 )
 from bot.analysis.series import MAX_POINTS, Series, SeriesPoint, series, series_keys, series_text_request
 from bot.analysis.text import comparison_text, series_text
+from bot.choices import Choice
 
 __all__ = [
     "COMPUTED_LABEL", "MAX_POINTS", "AnalysisError", "Choice", "ComparableMetric", "Comparison", "Computed",

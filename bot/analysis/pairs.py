@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.analysis.series import NOT_DRAWABLE_UNITS
+from bot.choices import MAX_CHOICES, Choice, clip
 from bot.store.periods import PeriodKind
 from bot.store.snapshot import Store
-
-MAX_CHOICES = 25  # Discord's limit for autocomplete
-MAX_CHOICE_CHARS = 100  # Discord's limit for a choice's name and value
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class SeriesPair:
     @property
     def label(self) -> str:
         periods = "1 period" if self.points == 1 else f"{self.points} periods"
-        return _clip(f"{self.metric_name} · {self.place_name} ({periods})")
+        return clip(f"{self.metric_name} · {self.place_name} ({periods})")
 
 
 @dataclass(frozen=True)
@@ -47,19 +45,7 @@ class ComparableMetric:
 
     @property
     def label(self) -> str:
-        return _clip(f"{self.metric_name} ({len(self.places)} places)")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An autocomplete choice: what the user reads, and the key the command receives."""
-
-    name: str
-    value: str
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_CHOICE_CHARS else text[: MAX_CHOICE_CHARS - 1] + "…"
+        return clip(f"{self.metric_name} ({len(self.places)} places)")
 
 
 def answerable_pairs(store: Store, *, min_points: int = 1) -> list[SeriesPair]:
@@ -112,5 +98,5 @@ def metric_choices(store: Store, typed: str, *, for_compare: bool = False, place
 def place_choices(store: Store, typed: str, *, metric: str | None = None) -> list[Choice]:
     """Place choices for autocomplete: those with figures (for `metric`, when it is already chosen)."""
     keys = sorted({p for (p, m) in store.by_place_metric if metric is None or m == metric}, key=store.place_name)
-    labels = [_clip(store.place_name(k)) for k in keys]
+    labels = [clip(store.place_name(k)) for k in keys]
     return [Choice(labels[i], keys[i]) for i in _rank(typed, labels, MAX_CHOICES)]

@@ -25,25 +25,12 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.choices import MAX_CHOICES, Choice, clip
 from bot.query.engine import Engine
 from bot.store.model import Fact
 from bot.store.periods import PeriodKind
 
-MAX_CHOICES = 25
-CHOICE_CHARS = 100
 SCORE_CUTOFF = 70.0
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One autocomplete choice: `name` is shown, `value` is what the command receives."""
-
-    name: str
-    value: str
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= CHOICE_CHARS else text[: CHOICE_CHARS - 1] + "…"
 
 
 def typing_score(query: str, choice: str, **_: Any) -> float:
@@ -86,7 +73,7 @@ def _rank(
     text = current.strip()
     if not text:
         keys = [k for k in default if allowed is None or k in allowed]
-        return [Choice(_clip(display(k, "")), _clip(value(k))) for k in keys[:MAX_CHOICES]]
+        return [Choice(clip(display(k, "")), clip(value(k))) for k in keys[:MAX_CHOICES]]
     pool = [label for label in labels if allowed is None or label.key in allowed]
     hits = process.extract(
         text,
@@ -105,7 +92,7 @@ def _rank(
     # equal scores: the label closest in length to what was typed ("kashgr" is Kashgar,
     # not Kashgar bonded zone), then the key with more facts
     order = sorted(best, key=lambda k: (-best[k][0], len(best[k][1]), -weight(k), k))
-    return [Choice(_clip(display(k, best[k][1])), _clip(value(k))) for k in order[:MAX_CHOICES]]
+    return [Choice(clip(display(k, best[k][1])), clip(value(k))) for k in order[:MAX_CHOICES]]
 
 
 class Catalog:
@@ -216,7 +203,7 @@ class Catalog:
         ordered = list(labels)
         text = current.strip()
         if not text:
-            return [Choice(_clip(label), _clip(label)) for label in ordered[:MAX_CHOICES]]
+            return [Choice(clip(label), clip(label)) for label in ordered[:MAX_CHOICES]]
         folded = utils.default_process(text)
         scored = []
         for position, label in enumerate(ordered):
@@ -230,7 +217,7 @@ class Catalog:
             )
             if score >= SCORE_CUTOFF:
                 scored.append((-score, position, label))
-        return [Choice(_clip(label), _clip(label)) for _, _, label in sorted(scored)[:MAX_CHOICES]]
+        return [Choice(clip(label), clip(label)) for _, _, label in sorted(scored)[:MAX_CHOICES]]
 
     def documents(self, current: str) -> list[Choice]:
         """Source documents by number, title words, publisher or file name; the value is the file name."""

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.discord_app.autocomplete import Catalog, Choice, catalog_for
+from bot.choices import Choice
+from bot.discord_app.autocomplete import Catalog, catalog_for
 
 if TYPE_CHECKING:
     from bot.discord_app.client import FactBot

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Status
-from bot.discord_app.autocomplete import CHOICE_CHARS, MAX_CHOICES, Catalog, catalog_for
+from bot.choices import CHOICE_CHARS, MAX_CHOICES
+from bot.discord_app.autocomplete import Catalog, catalog_for
 from tests.helpers import real_engine
 
 

@@ -45,7 +45,8 @@ from bot.analysis.resolve import resolve_metric, resolve_place
 from bot.analysis.text import side_text
 from bot.answer import Status, source_text
 from bot.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
-from bot.discord_app.autocomplete import Catalog, Choice
+from bot.choices import Choice
+from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, respond
