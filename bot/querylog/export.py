@@ -16,26 +16,11 @@ from typing import Any
 import aiosqlite
 
 from bot.querylog.records import format_ts
+from bot.querylog.schema import ROW_COLUMNS
 from bot.querylog.stats import window
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "uid",
-    "ts",
-    "surface",
-    "guild_id",
-    "channel_id",
-    "user_hash",
-    "user_id",
-    "query",
-    "place",
-    "metric",
-    "period",
-    "status",
-    "fact_id",
-    "score",
-    "latency_ms",
-    "error",
-)
+# Every stored column but the grouping key derived from the query.
+CSV_COLUMNS: tuple[str, ...] = tuple(c for c in ROW_COLUMNS if c != "query_norm")
 
 
 async def window_rows(conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None) -> list[tuple[Any, ...]]:
