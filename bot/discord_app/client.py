@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from typing import Any
 
 import discord
@@ -41,6 +42,8 @@ from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 
 log = logging.getLogger(__name__)
+
+HANDLER_ERRORS_KEPT = 100
 
 EXTENSIONS = (
     "bot.discord_app.cogs.facts",
@@ -124,9 +127,10 @@ class FactBot(commands.Bot):
         self.router = CommandRouter(service, settings.prefix)
         self.answers = ReplyCache(self.router)  # what the cogs ask through
         self.auto_sync = auto_sync
-        # Every exception a command, interaction or query handler raised, for tests
-        # and health checks; the user saw an apology, the log has the traceback.
-        self.handler_errors: list[BaseException] = []
+        # The latest exceptions a command, interaction or query handler raised, for tests
+        # and health checks (bounded: a bot that runs for months must not grow); the user
+        # saw an apology, the log has the traceback.
+        self.handler_errors: deque[BaseException] = deque(maxlen=HANDLER_ERRORS_KEPT)
         self._reload_lock = asyncio.Lock()
 
     # -- start-up -------------------------------------------------------------------
