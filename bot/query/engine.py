@@ -112,7 +112,7 @@ def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool
             if since:
                 return Selection(Status.ANSWERED, tuple(_latest(since)), note="since")
         inside = [f for f in facts if f.period.kind is PeriodKind.YEAR and asked.covers_year(f.period.start.year)]
-        if len(inside) >= 2:
+        if len({f.period for f in inside}) >= 2:  # two documents on one year are not a series
             return Selection(Status.ANSWERED, tuple(_latest(inside)), note="series")
     candidates = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
     nearest = sorted(candidates, key=lambda f: (_distance(f.period, asked), -_KIND_RANK[f.period.kind]))

@@ -200,5 +200,7 @@ class VocabularyIndex:
         cutoff = fuzzy_cutoff(token)
         if cutoff is None:
             return []
-        hits = process.extract(token, self.metric_tokens, scorer=fuzz.ratio, score_cutoff=cutoff + 3, limit=3)
+        # stricter than for places: "report" must not pass for "resort"
+        strict = 90.0 if len(token) <= 6 else cutoff + 3
+        hits = process.extract(token, self.metric_tokens, scorer=fuzz.ratio, score_cutoff=strict, limit=3)
         return [(hit, score / 100.0) for hit, score, _ in hits]

@@ -24,7 +24,9 @@ CJK_SCORE = 100.0
 EXPLAIN_MIN_COVERAGE = 0.75
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
-_SHARE_OF = re.compile(r"(?:\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
+_SHARE_OF = re.compile(
+    r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b"
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,11 @@ class QueryParser:
             if self.index.token_df.get(w, 0) <= 3
         }
         content = [
-            t for t in (singular(fold_token(t)) for t in tokens) if t and t not in STOP_WORDS and t not in place_words
+            t
+            for t in (singular(fold_token(t)) for t in tokens)
+            if t and t not in STOP_WORDS and t not in place_words
+            # a number in the question ("my draft says 10bn") names no metric; "5G" does
+            and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
         metrics, used = self._metrics(content)
         if cjk_hits:

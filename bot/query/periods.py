@@ -108,6 +108,10 @@ _RULES: list[_Rule] = [
     # a month: November 2023 / 2023-11
     (re.compile(rf"\b{_M}\s*,?\s*{_Y}\b"), lambda m: _range(int(m[2]), _month(m[1]), int(m[2]), _month(m[1]))),
     (re.compile(rf"\b{_Y}-(0[1-9]|1[0-2])\b"), lambda m: f"{m[1]}-{m[2]}"),
+    # two-digit years where the form leaves no doubt: '23, FY23, H1 '23, 1H23
+    (re.compile(r"\b(h[12]|q[1-4])\s*'?(\d{2})\b(?!\d)"), lambda m: _part(f"20{m[2]}", m[1])),
+    (re.compile(r"\b([12])h\s*'?(\d{2})\b(?!\d)"), lambda m: _part(f"20{m[2]}", f"h{m[1]}")),
+    (re.compile(r"(?:\bfy\s*|')(\d{2})\b(?!\d)"), lambda m: f"20{m[1]}"),
     # a year, with or without "end of", "in", "for", "fy"
     (re.compile(rf"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+|year[-\s]end\s+|fy\s*)?{_Y}(?:\s*year[-\s]end)?\b"),
      lambda m: m[1]),

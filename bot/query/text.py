@@ -19,7 +19,7 @@ STOP_WORDS = frozenset(
     your my total number amount figure figures value level stat stats statistic statistics data all
     any some than then so also just only reach reached reaching amounted amount according during
     year years annual annually yearly overall same average with since hey hi hello bot please thanks into
-    i mean like just yo
+    i mean like just yo check confirm verify draft say says said customs
     """.split()
 )
 
@@ -31,7 +31,10 @@ TOKEN_FOLDS = {
     "rise": "grow", "rose": "grow", "risen": "grow", "rising": "grow", "rises": "grow",
     "surge": "grow", "surged": "grow", "jump": "grow", "jumped": "grow",
     "yoy": "grow", "change": "grow", "changed": "grow",
-    "visitors": "visitor", "tourists": "tourist", "visits": "visit", "visited": "visit",
+    "visitors": "visitor", "tourists": "tourist", "visits": "visit", "visited": "visit", "toured": "visit",
+    "tour": "visit", "touring": "visit", "takings": "revenue", "proceeds": "revenue",
+    "connected": "completion", "farm": "agricultural", "farming": "agricultural", "agriculture": "agricultural",
+    "fastest": "rank", "highest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
     "arrivals": "arrival", "exports": "export", "imports": "import", "exported": "export",
     "imported": "import", "countries": "country", "partners": "partner", "airports": "airport",
     "railways": "railway", "expressways": "expressway", "highways": "highway", "roads": "road",
@@ -62,7 +65,8 @@ TOKEN_FOLDS = {
 }  # fmt: skip
 
 # A statistical qualifier that names no metric: "enterprises above designated size".
-_QUALIFIER_RE = re.compile(r"\babove (?:the )?designated size\b")
+# Conversational filler with a word that would otherwise look meaningful ("double").
+_QUALIFIER_RE = re.compile(r"\babove[- ](?:the[- ])?designated[- ]size\b|\bdouble[- ]check\b")
 _PUNCT_RE = re.compile(r"[^\w%\s.-]+")
 _SPLIT_RE = re.compile(r"[\s]+")
 _EDGE_RE = re.compile(r"^[.\-]+|[.\-]+$")

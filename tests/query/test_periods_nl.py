@@ -29,6 +29,11 @@ from bot.query.text import fold
         ("November 2023", "2023-11", ""),
         ("2023-H1", "2023-H1", ""),
         ("2024-01/2024-04", "2024-01/2024-04", ""),
+        ("xizang tourism takings '23", "2023", "xizang tourism takings"),
+        ("trade fy23", "2023", "trade"),
+        ("trade 1h23", "2023-H1", "trade"),
+        ("trade h1 '23", "2023-H1", "trade"),
+        ("trade 1H2023", "2023-H1", "trade"),
     ],
 )
 def test_period_phrases(query: str, period: str, rest: str) -> None:
