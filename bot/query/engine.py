@@ -210,7 +210,11 @@ class Engine:
 
     @staticmethod
     def _confident(metric: MetricHit) -> bool:
-        return metric.coverage >= ANSWER_MIN_COVERAGE and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
+        return (
+            metric.heads  # a question about a share, a growth or a rank gets one, or nothing
+            and metric.coverage >= ANSWER_MIN_COVERAGE
+            and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
+        )
 
     def _choose_metric(
         self, place: str, metrics: list[MetricHit], parsed_metrics: Sequence[MetricHit] = ()

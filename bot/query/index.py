@@ -19,7 +19,7 @@ from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
 # Words that say what kind of figure is asked; the parser weighs them triple.
-HEAD_WORDS = frozenset({"share", "grow", "rank"})
+HEAD_WORDS = frozenset({"share", "grow", "rank", "capita"})
 HEAD_WEIGHT = 3.0
 
 

@@ -22,6 +22,10 @@ from bot.store.periods import Period
 
 CJK_SCORE = 100.0
 EXPLAIN_MIN_COVERAGE = 0.75
+STRAY_WEIGHT = 0.5
+
+# slash-command style fields typed as text: "place:Tibet metric:trade period:2023"
+_FIELD_LABEL = re.compile(r"\b(?:place|metric|period|query|location|year|figure)\s*:")
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
 _SHARE_OF = re.compile(
@@ -75,7 +79,7 @@ class QueryParser:
         self.index = index
 
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
-        folded = _SHARE_OF.sub("share of", fold(text))
+        folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
         folded = chinese_periods(folded)
         found = extract_period(folded, today)
         rest = found.rest
@@ -257,6 +261,14 @@ class QueryParser:
             if current is None or score > current[0]:
                 best[alias.metric] = (score, coverage, positions)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        # A word that completes no metric's alias ("historic" in a pasted sentence) is a
+        # stray: it counts for less than a word that reads as another metric ("gdp").
+        readable = set().union(*explained.values()) if explained else set()
+        for pos in position_weight:
+            if pos not in readable and pos not in unit_positions:
+                position_weight[pos] *= STRAY_WEIGHT
+        query_weight = sum(position_weight.values())
+
         def query_coverage(key: str) -> float:
             if not query_weight:
                 return 1.0

@@ -19,7 +19,7 @@ STOP_WORDS = frozenset(
     your my total number amount figure figures value level stat stats statistic statistics data all
     any some than then so also just only reach reached reaching amounted amount according during
     year years annual annually yearly overall same average with since hey hi hello bot please thanks into
-    i mean like just yo check confirm verify draft say says said customs
+    i mean like just yo check confirm verify draft say says said customs region regions ask
     """.split()
 )
 
@@ -33,7 +33,7 @@ TOKEN_FOLDS = {
     "yoy": "grow", "change": "grow", "changed": "grow",
     "visitors": "visitor", "tourists": "tourist", "visits": "visit", "visited": "visit", "toured": "visit",
     "tour": "visit", "touring": "visit", "takings": "revenue", "proceeds": "revenue",
-    "connected": "completion", "farm": "agricultural", "farming": "agricultural", "agriculture": "agricultural",
+    "connected": "completion", "send": "transmission", "sent": "transmission", "sending": "transmission", "farm": "agricultural", "farming": "agricultural", "agriculture": "agricultural",
     "fastest": "rank", "highest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
     "arrivals": "arrival", "exports": "export", "imports": "import", "exported": "export",
     "imported": "import", "countries": "country", "partners": "partner", "airports": "airport",
