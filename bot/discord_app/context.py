@@ -41,20 +41,27 @@ class FactContext(commands.Context["FactBot"]):
     async def safe_send(self, rendered: Rendered, *, file: discord.File | None = None) -> discord.Message:
         """Send `rendered`: in a server as a reply to the command message (several people
         may be asking at once), in a DM as a plain message."""
-        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-        if rendered.content:
-            kwargs["content"] = rendered.content
-        if rendered.embed is not None:
-            kwargs["embed"] = rendered.embed
-        view = suggestion_view(rendered.suggestions)
-        if view is not None:
-            kwargs["view"] = view
-        if file is not None:
-            kwargs["file"] = file
+        kwargs = message_kwargs(rendered, file)
         if self.guild is not None:
             # a deleted command message must not turn the answer into a 400
             kwargs["reference"] = self.message.to_reference(fail_if_not_exists=False)
         return await self.send(**kwargs)
+
+
+def message_kwargs(rendered: Rendered, file: discord.File | None = None) -> dict[str, Any]:
+    """What every message and interaction response sends: the content, embed and buttons of
+    `rendered`, an optional file, and never a mention."""
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    if rendered.content:
+        kwargs["content"] = rendered.content
+    if rendered.embed is not None:
+        kwargs["embed"] = rendered.embed
+    view = suggestion_view(rendered.suggestions)
+    if view is not None:
+        kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
+    return kwargs
 
 
 def interaction_plain(interaction: discord.Interaction[Any]) -> bool:
@@ -69,16 +76,8 @@ async def respond(
     file: discord.File | None = None,
 ) -> None:
     """Answer an interaction: the response if not yet sent (or deferred), else a followup."""
-    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "ephemeral": ephemeral}
-    if rendered.content:
-        kwargs["content"] = rendered.content
-    if rendered.embed is not None:
-        kwargs["embed"] = rendered.embed
-    view = suggestion_view(rendered.suggestions)
-    if view is not None:
-        kwargs["view"] = view
-    if file is not None:
-        kwargs["file"] = file
+    kwargs = message_kwargs(rendered, file)
+    kwargs["ephemeral"] = ephemeral
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
