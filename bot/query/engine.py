@@ -212,6 +212,7 @@ class Engine:
     def _confident(metric: MetricHit) -> bool:
         return (
             metric.heads  # a question about a share, a growth or a rank gets one, or nothing
+            and not metric.conflict  # "per capita GDP" is not per capita income
             and metric.coverage >= ANSWER_MIN_COVERAGE
             and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
         )
@@ -228,6 +229,9 @@ class Engine:
         if top.metric in available:
             rivals = [m for m in close_available if m.metric != top.metric and m.coverage >= top.coverage]
             return None if rivals else top
+        # the best reading is a metric this place lacks: a rival it has must explain as
+        # much of the question ("foreign tourists" is not all tourists)
+        close_available = [m for m in close_available if m.query_coverage >= top.query_coverage]
         if len(close_available) == 1:
             return close_available[0]
         if len(close_available) > 1:

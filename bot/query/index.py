@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.query.text import WEAK_WEIGHT, WEAK_WORDS, content_tokens, fold, fold_token, words
+from bot.query.text import TOKEN_FOLDS, WEAK_WEIGHT, WEAK_WORDS, content_tokens, fold, fold_token, words
 from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
@@ -133,12 +133,26 @@ class VocabularyIndex:
             )
             for key, tokens in raw_aliases
         ]
+        # words that are by themselves the name of a metric ("GDP", "population"): a
+        # question that says one and is read as another metric asks something else
+        solo: defaultdict[str, set[str]] = defaultdict(set)
+        for metric in vocabulary.metrics.values():
+            tokens = content_tokens(metric.name)
+            if len(tokens) == 1:
+                solo[tokens[0]].add(metric.key)
+        self.solo_metrics = {t: frozenset(keys) for t, keys in solo.items()}
         self.aliases_by_token: defaultdict[str, list[int]] = defaultdict(list)
         for i, alias in enumerate(self.aliases):
             for token in alias.tokens:
                 self.aliases_by_token[token].append(i)
         self.cjk_metrics.sort(key=lambda pair: -len(pair[0]))  # longest first
-        self.metric_tokens = list(self.token_weight)
+        # typo targets: every metric word, and the inflected forms that fold into one
+        # ("growht" is a typo of "growth", which folds to "grow")
+        self.fuzzy_targets = {t: t for t in self.token_weight}
+        for surface, folded in TOKEN_FOLDS.items():
+            if folded in self.token_weight and len(surface) >= 5 and " " not in surface:
+                self.fuzzy_targets.setdefault(surface, folded)
+        self.metric_tokens = list(self.fuzzy_targets)
         # measurement words ("kilometers", "hours") are explained by a metric measured in them
         unit_of_token: defaultdict[str, set[str]] = defaultdict(set)
         for unit in vocabulary.units.values():
@@ -203,4 +217,8 @@ class VocabularyIndex:
         # stricter than for places: "report" must not pass for "resort"
         strict = 90.0 if len(token) <= 6 else cutoff + 3
         hits = process.extract(token, self.metric_tokens, scorer=fuzz.ratio, score_cutoff=strict, limit=3)
-        return [(hit, score / 100.0) for hit, score, _ in hits]
+        found: dict[str, float] = {}
+        for hit, score, _ in hits:
+            target = self.fuzzy_targets[hit]
+            found[target] = max(found.get(target, 0.0), score / 100.0)
+        return list(found.items())

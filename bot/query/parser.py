@@ -47,6 +47,7 @@ class MetricHit:
     coverage: float  # share of the alias's weight the query matched
     query_coverage: float = 1.0  # share of the query's metric words this alias explains
     heads: bool = True  # explains every head word of the question ("share", "growth", "rank")
+    conflict: bool = False  # leaves unexplained a word that by itself names another metric
 
     @property
     def strength(self) -> float:
@@ -280,10 +281,21 @@ class QueryParser:
         # the best reading explains the alias and the question: "share of GDP of the core
         # digital economy" is the share, not the digital economy
         head_positions = {pos for token, (_, pos) in matched.items() if token in HEAD_WORDS}
+        # positions whose word alone names a metric: "gdp" in "per capita gdp"
+        solo_positions = {pos: index.solo_metrics[t] for t, (sim, pos) in matched.items() if t in index.solo_metrics}
+
+        def conflict(key: str) -> bool:
+            return any(key not in names and pos not in explained[key] for pos, names in solo_positions.items())
+
         hits = sorted(
             (
                 MetricHit(
-                    key, score, best_coverage.get(key, coverage), query_coverage(key), head_positions <= explained[key]
+                    key,
+                    score,
+                    best_coverage.get(key, coverage),
+                    query_coverage(key),
+                    head_positions <= explained[key],
+                    conflict(key),
                 )
                 for key, (score, coverage, _) in ranked[:12]
             ),

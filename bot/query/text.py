@@ -35,7 +35,7 @@ TOKEN_FOLDS = {
     "tour": "visit", "touring": "visit", "takings": "revenue", "proceeds": "revenue",
     "connected": "completion", "send": "transmission", "sent": "transmission", "sending": "transmission",
     "farm": "agricultural", "farming": "agricultural", "agriculture": "agricultural",
-    "fastest": "rank", "highest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
+    "fastest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
     "arrivals": "arrival", "exports": "export", "imports": "import", "exported": "export",
     "imported": "import", "countries": "country", "partners": "partner", "airports": "airport",
     "railways": "railway", "expressways": "expressway", "highways": "highway", "roads": "road",
