@@ -137,9 +137,9 @@ class VocabularyIndex:
         # question that says one and is read as another metric asks something else
         solo: defaultdict[str, set[str]] = defaultdict(set)
         for metric in vocabulary.metrics.values():
-            tokens = content_tokens(metric.name)
-            if len(tokens) == 1:
-                solo[tokens[0]].add(metric.key)
+            name_tokens = content_tokens(metric.name)
+            if len(name_tokens) == 1:
+                solo[name_tokens[0]].add(metric.key)
         self.solo_metrics = {t: frozenset(keys) for t, keys in solo.items()}
         self.aliases_by_token: defaultdict[str, list[int]] = defaultdict(list)
         for i, alias in enumerate(self.aliases):
