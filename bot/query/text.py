@@ -19,7 +19,7 @@ STOP_WORDS = frozenset(
     your my total number amount figure figures value level stat stats statistic statistics data all
     any some than then so also just only reach reached reaching amounted amount according during
     year years annual annually yearly overall same average with since hey hi hello bot please thanks into
-    i mean like just yo check confirm verify draft say says said customs region regions ask
+    i mean like just yo check confirm verify draft say says said customs region regions ask rate rates
     """.split()
 )
 
@@ -35,7 +35,7 @@ TOKEN_FOLDS = {
     "tour": "visit", "touring": "visit", "takings": "revenue", "proceeds": "revenue",
     "connected": "completion", "send": "transmission", "sent": "transmission", "sending": "transmission",
     "farm": "agricultural", "farming": "agricultural", "agriculture": "agricultural",
-    "fastest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
+    "person": "capita", "fastest": "rank", "largest": "rank", "biggest": "rank", "top": "rank",
     "arrivals": "arrival", "exports": "export", "imports": "import", "exported": "export",
     "imported": "import", "countries": "country", "partners": "partner", "airports": "airport",
     "railways": "railway", "expressways": "expressway", "highways": "highway", "roads": "road",
