@@ -68,7 +68,9 @@ def _latest(facts: Iterable[Fact]) -> list[Fact]:
     return sorted(facts, key=lambda f: (-f.period.end.ordinal, -_KIND_RANK[f.period.kind], -_precision(f)))
 
 
-def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool = False) -> Selection:
+def select_period(
+    facts: Sequence[Fact], asked: Period | None, *, open_end: bool = False, whole_year: bool = False
+) -> Selection:
     """Pick the facts of one place and metric that answer the asked period."""
     if not facts:
         return Selection(Status.NOT_FOUND, ())
@@ -86,7 +88,7 @@ def select_period(facts: Sequence[Fact], asked: Period | None, *, open_end: bool
     exact = [f for f in facts if f.period.start == asked.start and f.period.end == asked.end]
     if exact:
         return Selection(Status.ANSWERED, tuple(_best_of_same(exact)))
-    if asked.kind is PeriodKind.YEAR:
+    if asked.kind is PeriodKind.YEAR and not whole_year:  # "the whole of 2023" takes no part of it
         year = asked.start.year
         partial = [f for f in facts if f.period.kind is PeriodKind.PARTIAL and f.period.start.year == year]
         if len({f.period for f in partial}) == 1:
@@ -183,7 +185,7 @@ class Engine:
         interp = self._interp(parsed, place, metric.metric)
         if not facts:
             return self._missing_pair(query, parsed, place, metric.metric, interp, places)
-        selection = select_period(facts, parsed.period, open_end=parsed.open_end)
+        selection = select_period(facts, parsed.period, open_end=parsed.open_end, whole_year=parsed.whole_year)
         base_score = parsed.places[0].similarity * min(1.0, metric.coverage)
         if len(places) > len(covered) and covered:
             # another named place (a partner country, a province) the figure is not about

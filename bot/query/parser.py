@@ -64,6 +64,7 @@ class ParsedQuery:
     relative_period: bool = False
     latest: bool = False
     open_end: bool = False
+    whole_year: bool = False
     remaining: tuple[str, ...] = field(default=())  # content words nothing explained
 
     @property
@@ -123,6 +124,7 @@ class QueryParser:
             relative_period=found.relative,
             latest=found.latest,
             open_end=found.open_end,
+            whole_year=found.whole_year,
             remaining=remaining,
         )
 

@@ -50,6 +50,7 @@ class PeriodMatch:
     relative: bool = False  # "last year", "this year": resolved against today
     latest: bool = False  # "latest", "to date", "currently": the newest figure
     open_end: bool = False  # "since 2015": a span whose end the query leaves open
+    whole_year: bool = False  # "the whole of 2023", "full-year 2023": no partial figure will do
 
 
 def _num(token: str) -> int:
@@ -117,6 +118,10 @@ _RULES: list[_Rule] = [
      lambda m: m[1]),
 ]  # fmt: skip
 
+_WHOLE_YEAR = re.compile(
+    r"\b(?:(?:the\s+)?(?:whole|entire|full|complete)(?:\s+|-)(?:year\s+(?:of\s+)?)?(?:of\s+)?|all\s+of\s+)(?=(?:19|20)\d{2}\b)"
+    r"|\b(?:full|whole|entire)[-\s]year\b"
+)
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|to|through|until))")
 _RELATIVE = re.compile(r"\b(last|previous|past|this|current)\s+year\b")
 _LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|current|now|recent)\b")
@@ -155,12 +160,15 @@ def extract_period(text: str, today: date | None = None) -> PeriodMatch:
         year = int(match[1])
         end = max((today or date.today()).year, year + 1)
         return PeriodMatch(parse_period(f"{year}/{end}"), _cut(text, match), open_end=True)
+    whole_year = _WHOLE_YEAR.search(text) is not None
+    if whole_year:
+        text = _WHOLE_YEAR.sub(" ", text)
     for pattern, build in _RULES:
         match = pattern.search(text)
         if match is None:
             continue
         try:
-            return PeriodMatch(parse_period(build(match)), _cut(text, match))
+            return PeriodMatch(parse_period(build(match)), _cut(text, match), whole_year=whole_year)
         except (PeriodError, KeyError):
             continue
     match = _RELATIVE.search(text)

@@ -126,3 +126,11 @@ def test_no_period_gives_the_latest_full_year_and_mentions_a_newer_partial_figur
     assert "January to April 2024: 2.8 billion yuan" in answer.message
     kashi = real_engine().ask("trade kashgar")  # no full year at all: the latest partial figure
     assert kashi.fact is not None and kashi.fact.fact.figure == "77.15 billion yuan"
+
+
+def test_the_whole_year_asked_explicitly_takes_no_partial_figure() -> None:
+    for query in ("kashi trade for the whole of 2023", "kashgar full-year 2023 trade"):
+        answer = real_engine().ask(query)
+        assert answer.status is Status.NEAREST, query
+        assert answer.alternatives[0].fact.figure == "77.15 billion yuan"
+    assert real_engine().ask("full year 2023 trade xinjiang").status is Status.ANSWERED
