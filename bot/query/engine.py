@@ -194,7 +194,10 @@ class Engine:
                 query, parsed, interp, list(selection.facts) or list(facts),
                 reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
             )
-        if selection.status is Status.ANSWERED and not self._confident(metric):
+        # a clearly better reading names a metric this place lacks ("domestic tourist
+        # arrivals"): the figure of a weaker reading is offered, not given as the answer
+        outranked = metric.metric != metrics[0].metric and metric.strength < metrics[0].strength * METRIC_TIE
+        if selection.status is Status.ANSWERED and (outranked or not self._confident(metric)):
             asked = " ".join(w for w in parsed.text.split() if w) or interp.title
             return self._nearest(
                 query, parsed, interp, list(selection.facts),
