@@ -443,7 +443,11 @@ class Engine:
     ) -> Answer:
         """The place is known, the metric is known, but the store has no such pair."""
         facts: list[Fact] = []
+        # the metrics the vocabulary names as related ("exports" -> the trade total), then
         # the same place under the next-best reading of the metric ("trade growth" -> trade)
+        known = self.store.vocabulary.metrics.get(metric)
+        for other in known.related if known else ():
+            facts.extend(self.store.by_place_metric.get((place, other), ()))
         for hit in parsed.metrics[1:4]:
             if hit.coverage >= METRIC_MIN_COVERAGE:
                 facts.extend(self.store.by_place_metric.get((place, hit.metric), ()))

@@ -116,9 +116,13 @@ def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
         for k, b in _section(data, "places", path, out)
     }
     metrics = {
-        k: Metric(k, b["name"], _strings(b.get("aliases")), str(b.get("description", "")))
+        k: Metric(k, b["name"], _strings(b.get("aliases")), str(b.get("description", "")), _strings(b.get("related")))
         for k, b in _section(data, "metrics", path, out)
     }
+    for metric in metrics.values():
+        for other in metric.related:
+            if other not in metrics:
+                out.add(path, 0, f"metric {metric.key} is related to unknown metric {other!r}")
     for place in places.values():
         if place.within is not None and place.within not in places:
             out.add(path, 0, f"place {place.key} is within unknown place {place.within!r}")

@@ -29,6 +29,8 @@ class Metric:
     name: str
     aliases: tuple[str, ...] = ()
     description: str = ""
+    # metrics to offer when this one has no figure ("exports" -> the trade total)
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

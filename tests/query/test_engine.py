@@ -134,3 +134,10 @@ def test_the_whole_year_asked_explicitly_takes_no_partial_figure() -> None:
         assert answer.status is Status.NEAREST, query
         assert answer.alternatives[0].fact.figure == "77.15 billion yuan"
     assert real_engine().ask("full year 2023 trade xinjiang").status is Status.ANSWERED
+
+
+def test_a_metric_the_documents_lack_offers_its_related_metric_as_nearest() -> None:
+    answer = real_engine().ask("tibet exports 2023")
+    assert answer.status is Status.NEAREST
+    assert answer.message.startswith("No figure for Xizang · exports · 2023.")
+    assert answer.alternatives[0].fact.id == "xizang.trade_total.2023"
