@@ -303,7 +303,5 @@ class QueryParser:
             ),
             key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),
         )[:8]
-        used: defaultdict[str, set[int]] = defaultdict(set)
-        for key, (_, _, positions) in ranked[:1]:
-            used[key] = positions
-        return hits, set().union(*used.values()) if used else set()
+        # the words the first reading uses; the rest are "remaining"
+        return hits, set(best[hits[0].metric][2]) if hits else set()

@@ -271,28 +271,22 @@ def _can_attach(ctx: FactContext) -> bool:
 # -- autocomplete helpers ----------------------------------------------------------------------
 
 
-def _metric_key(engine: Engine, text: str | None) -> str | None:
-    """The metric another option names (a key from a choice, or whatever was typed), if any."""
+def _resolved(resolve: Callable[[Engine, str], str], engine: Engine, text: str | None) -> str | None:
+    """The key another option names (a key from a choice, or whatever was typed), if any."""
     if not text or not text.strip():
         return None
     try:
-        return resolve_metric(engine, text)
+        return resolve(engine, text)
     except AnalysisError:
         return None
+
+
+def _metric_key(engine: Engine, text: str | None) -> str | None:
+    return _resolved(resolve_metric, engine, text)
 
 
 def _place_key(engine: Engine, text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    try:
-        return resolve_place(engine, text)
-    except AnalysisError:
-        return None
-
-
-def _choices(found: list[Any]) -> list[Choice]:
-    # `bot.analysis.Choice` and the autocomplete `Choice` are the same shape
-    return [Choice(c.name, c.value) for c in found]
+    return _resolved(resolve_place, engine, text)
 
 
 def series_places(catalog: Catalog, current: str, metric: str | None) -> list[Choice]:
@@ -377,7 +371,7 @@ class Analysis(commands.Cog):
         self, interaction: discord.Interaction[FactBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return autocomplete_choices(
-            self.bot, "compare metric", lambda c: _choices(metric_choices(c.store, current, for_compare=True))
+            self.bot, "compare metric", lambda c: metric_choices(c.store, current, for_compare=True)
         )
 
     @compare_slash.autocomplete("place_a")
@@ -419,7 +413,7 @@ class Analysis(commands.Cog):
         place = getattr(interaction.namespace, "place", None)
 
         def make(c: Catalog) -> list[Choice]:
-            return _choices(metric_choices(c.store, current, place=_place_key(c.engine, place)))
+            return metric_choices(c.store, current, place=_place_key(c.engine, place))
 
         return autocomplete_choices(self.bot, "series metric", make)
 
