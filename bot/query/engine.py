@@ -13,6 +13,7 @@ Rules (from the product brief):
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -21,8 +22,10 @@ from datetime import date
 from rapidfuzz import fuzz, process, utils
 
 from bot.answer import Answer, Interpretation, Status, fact_line, view
+from bot.query.common_words import is_common_word
 from bot.query.index import VocabularyIndex
 from bot.query.parser import MetricHit, ParsedQuery, QueryParser
+from bot.query.text import words
 from bot.store.model import Fact
 from bot.store.periods import Period, PeriodKind
 from bot.store.snapshot import Store
@@ -38,6 +41,29 @@ METRIC_MIN_COVERAGE = 0.5
 # of the query's metric words explained ("GDP per capita" is not "GDP").
 ANSWER_MIN_COVERAGE = 0.75
 ANSWER_MIN_QUERY_COVERAGE = 0.6
+
+# What a derived request asks for, in words, by the lexicon's operator kinds.
+DERIVED = {
+    "sum": "a sum of these figures",
+    "difference": "a difference between figures",
+    "average": "that average",
+    "ratio": "that ratio",
+    "exclusion": "a figure that leaves part of the total out",
+    "forecast": "a forecast or target for that",
+}
+SERIES_OPERATORS = frozenset({"sum", "difference", "average"})
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_AMOUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)?")
+
+
+def stated_value(figure: str, default: float) -> float:
+    """The number a printed figure states: "about 10.75 billion U.S. dollars" -> 1.075e10."""
+    match = _AMOUNT.search(figure)
+    if match is None:
+        return default
+    return float(match[1].replace(",", "")) * _SCALE.get(match[2] or "", 1.0)
+
 
 _KIND_RANK = {PeriodKind.YEAR: 3, PeriodKind.AS_OF: 2, PeriodKind.PARTIAL: 1, PeriodKind.SPAN: 0}
 
@@ -141,6 +167,7 @@ class Engine:
             f"{store.metric_name(m)} {store.place_name(p)}" for (p, m) in store.by_place_metric
         ]
         self._pair_keys = list(store.by_place_metric)
+        self._quote_cache: dict[str, frozenset[str]] = {}
 
     # -- public ---------------------------------------------------------
     def ask(self, query: str) -> Answer:
@@ -154,7 +181,7 @@ class Engine:
                 suggestions=self._default_suggestions(),
             )
         parsed = self.parser.parse(text, self.today)
-        answer = self._answer(query, parsed)
+        answer = self._hold_back(self._answer(query, parsed), parsed)
         length = len(" ".join(query.split()))
         if length > MAX_QUERY_CHARS:
             note = f"(Your message has {length} characters; I read the first {MAX_QUERY_CHARS}.) "
@@ -165,6 +192,99 @@ class Engine:
         start = time.perf_counter()
         answer = self.ask(query)
         return answer, (time.perf_counter() - start) * 1000.0
+
+    # -- the hard rules -------------------------------------------------
+    def _hold_back(self, answer: Answer, parsed: ParsedQuery) -> Answer:
+        """The product's hard rules, applied to a figure about to be stated as the answer.
+
+        Whatever the scores said, a figure is not the answer when the question asks
+        for something the documents do not print (a sum, a difference, an average,
+        a conversion), or when a word that could change the figure was not read.
+        """
+        if answer.status is not Status.ANSWERED or answer.fact is None:
+            return answer
+        fact = answer.fact.fact
+        if parsed.currency is not None:
+            converted = self._in_currency(answer, parsed.currency[0])
+            if converted is None:
+                return self._refuse(answer, parsed, fact, (
+                    f"The documents do not print {answer.interpretation.title} in {parsed.currency[1]}, "
+                    "and factbot does not convert currencies."
+                ))
+            answer = converted
+        reason = self._refusal(parsed, fact)
+        return answer if reason is None else self._refuse(answer, parsed, fact, reason)
+
+    def _refusal(self, parsed: ParsedQuery, fact: Fact) -> str | None:
+        evidence = self._quote_words(fact)
+        if parsed.operator is not None and not self._states_operation(fact, parsed.operator[0], evidence):
+            kind, asked = parsed.operator
+            return (
+                f"The documents do not print {DERIVED.get(kind, 'that figure')} ('{asked}'), and factbot "
+                "does not work one out. The stated figures it would need are below"
+                + ("; `!series` and `!compare` show them side by side." if kind in SERIES_OPERATORS else ".")
+            )
+        unread = [w for w in parsed.period_unread if w not in evidence]
+        if unread:
+            said = " ".join(unread)
+            return f"I could not read the period in '{said}'; say it as '2023', 'H1 2023' or 'Jan-Apr 2024'."
+        lex = self.store.vocabulary.lexicon
+        qualifiers = [w for w in parsed.remaining if w in lex.qualifiers and w not in evidence]
+        if qualifiers:
+            return (
+                f"'{' '.join(qualifiers)}' may change which figure is meant, and the documents' figure is "
+                f"{self.store.metric_name(fact.metric)}."
+            )
+        names = [w for w in parsed.remaining if self._looks_like_name(w) and w not in evidence]
+        if names:
+            return f"I don't know '{' '.join(names)}'."
+        return None
+
+    def _states_operation(self, fact: Fact, kind: str, evidence: frozenset[str]) -> bool:
+        """The fact itself is the derived figure asked: a cumulative total, an average annual rate."""
+        said = self.store.vocabulary.lexicon.operator_evidence.get(kind, frozenset())
+        name = set(words(self.store.metric_name(fact.metric)))
+        if fact.change is not None and kind == "average" and fact.change.kind == "average_annual":
+            return True
+        return bool(said & (evidence | name)) or (kind == "sum" and fact.period.kind is PeriodKind.SPAN)
+
+    def _looks_like_name(self, word: str) -> bool:
+        """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one."""
+        return (
+            word.isalpha()
+            and len(word) >= 4
+            and word not in self.index.metric_token_set
+            and word not in self.index.place_token_set
+            and not is_common_word(word)
+        )
+
+    def _quote_words(self, fact: Fact) -> frozenset[str]:
+        words_of = self._quote_cache.get(fact.id)
+        if words_of is None:
+            lex = self.store.vocabulary.lexicon
+            words_of = frozenset(words(fact.quote)) | frozenset(lex.content_tokens(fact.quote))
+            self._quote_cache[fact.id] = words_of
+        return words_of
+
+    def _in_currency(self, answer: Answer, currency: str) -> Answer | None:
+        """The answer in the currency asked, when the document prints that equivalent."""
+        assert answer.fact is not None
+        fact = answer.fact.fact
+        if fact.unit == currency:
+            return answer
+        printed = next((c for c in self.store.vocabulary.lexicon.currencies if c.key == currency), None)
+        equivalent = (fact.equivalent or "").strip().strip("()").strip()
+        if printed is None or not equivalent or not any(p in equivalent.lower() for p in printed.printed):
+            return None
+        stated = replace(fact, figure=equivalent, equivalent=fact.figure, unit=currency,
+                         value=stated_value(equivalent, fact.value))
+        answer_view = view(stated, self.store)
+        return replace(answer, message=answer_view.text, fact=answer_view)
+
+    def _refuse(self, answer: Answer, parsed: ParsedQuery, fact: Fact, reason: str) -> Answer:
+        siblings = _latest(self.store.by_place_metric.get((fact.place, fact.metric), (fact,)))
+        facts = [fact, *(f for f in siblings if f is not fact)]
+        return self._nearest(answer.query, parsed, answer.interpretation, facts, reason, answer.score * 0.5)
 
     # -- the decision ---------------------------------------------------
     def _answer(self, query: str, parsed: ParsedQuery) -> Answer:

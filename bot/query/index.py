@@ -13,14 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from bot.query.text import TOKEN_FOLDS, WEAK_WEIGHT, WEAK_WORDS, content_tokens, fold, fold_token, words
+from bot.query.common_words import is_common_word
+from bot.query.lexicon import Lexicon
+from bot.query.text import fold, words
 from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
-# Words that say what kind of figure is asked; the parser weighs them triple.
-HEAD_WORDS = frozenset({"share", "grow", "rank", "capita"})
+# Head words (lexicon `head_words`: "share", "growth", "rank") say what kind of
+# figure is asked; the parser weighs them triple.
 HEAD_WEIGHT = 3.0
+# A weak word ("big", "volume") says little about which figure is wanted.
+WEAK_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,25 @@ class MetricAlias:
     head_weight: float  # the same with head words ("share", "growth", "rank") counting triple
 
 
-def place_phrase_tokens(text: str) -> tuple[str, ...]:
+def place_phrase_tokens(text: str, lexicon: Lexicon) -> tuple[str, ...]:
     """Words of a place name; hyphenated names split ("Qinghai-Xizang" = "Qinghai Xizang")."""
-    return tuple(fold_token(part) for w in words(text) for part in w.split("-") if part)
+    return tuple(lexicon.fold_token(part) for w in words(text) for part in w.split("-") if part)
+
+
+def typo_budget(word: str) -> int:
+    """Edits (a transposition counts as one) a misspelt word of this length may carry."""
+    if len(word) <= 4:
+        return 0
+    if len(word) <= 7:
+        return 1
+    return 2
+
+
+def place_typo_budget(word: str) -> int:
+    """Place names are few and unlike English words: a dropped pair of letters ("xjiang") still reads."""
+    if len(word) <= 4:
+        return 0
+    return 1 if len(word) == 5 else 2
 
 
 def is_cjk(text: str) -> bool:
@@ -68,6 +89,8 @@ class VocabularyIndex:
         metric_units: dict[str, set[str]] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        lex = self.lexicon = vocabulary.lexicon
+        self.head_words = lex.head_words
         self.places_with_facts = places_with_facts
         # --- places ---
         self.place_phrases: dict[str, list[PlacePhrase]] = defaultdict(list)  # by joined text
@@ -78,7 +101,7 @@ class VocabularyIndex:
                 if is_cjk(name):
                     self.scripts.append((fold(name), place.key))
                     continue
-                tokens = place_phrase_tokens(name)
+                tokens = place_phrase_tokens(name, lex)
                 if not tokens:
                     continue
                 phrase = PlacePhrase(place.key, tokens)
@@ -112,7 +135,7 @@ class VocabularyIndex:
                 if is_cjk(name):
                     self.cjk_metrics.append((fold(name), metric.key))
                     continue
-                tokens = tuple(dict.fromkeys(t for t in content_tokens(name) if t not in place_words))
+                tokens = tuple(dict.fromkeys(t for t in lex.content_tokens(name) if t not in place_words))
                 if tokens and tokens not in seen:
                     seen.add(tokens)
                     raw_aliases.append((metric.key, tokens))
@@ -121,7 +144,7 @@ class VocabularyIndex:
         n_metrics = max(len(vocabulary.metrics), 1)
         self.token_df = {token: len(keys) for token, keys in token_metrics.items()}
         self.token_weight = {
-            token: math.log(1.0 + n_metrics / len(keys)) * (WEAK_WEIGHT if token in WEAK_WORDS else 1.0)
+            token: math.log(1.0 + n_metrics / len(keys)) * (WEAK_WEIGHT if token in lex.weak_words else 1.0)
             for token, keys in token_metrics.items()
         }
         self.aliases = [
@@ -129,7 +152,7 @@ class VocabularyIndex:
                 key,
                 tokens,
                 sum(self.token_weight[t] for t in tokens),
-                sum(self.token_weight[t] * (HEAD_WEIGHT if t in HEAD_WORDS else 1.0) for t in tokens),
+                sum(self.token_weight[t] * (HEAD_WEIGHT if t in lex.head_words else 1.0) for t in tokens),
             )
             for key, tokens in raw_aliases
         ]
@@ -137,7 +160,7 @@ class VocabularyIndex:
         # question that says one and is read as another metric asks something else
         solo: defaultdict[str, set[str]] = defaultdict(set)
         for metric in vocabulary.metrics.values():
-            name_tokens = content_tokens(metric.name)
+            name_tokens = lex.content_tokens(metric.name)
             if len(name_tokens) == 1:
                 solo[name_tokens[0]].add(metric.key)
         self.solo_metrics = {t: frozenset(keys) for t, keys in solo.items()}
@@ -149,7 +172,7 @@ class VocabularyIndex:
         # typo targets: every metric word, and the inflected forms that fold into one
         # ("growht" is a typo of "growth", which folds to "grow")
         self.fuzzy_targets = {t: t for t in self.token_weight}
-        for surface, folded in TOKEN_FOLDS.items():
+        for surface, folded in lex.folds.items():
             if folded in self.token_weight and len(surface) >= 5 and " " not in surface:
                 self.fuzzy_targets.setdefault(surface, folded)
         self.metric_tokens = list(self.fuzzy_targets)
@@ -159,12 +182,17 @@ class VocabularyIndex:
             if unit.key in NAMING_UNITS:
                 continue
             for name in (unit.name, unit.key, *unit.aliases):
-                for t in content_tokens(name):
+                for t in lex.content_tokens(name):
                     unit_of_token[t].add(unit.key)
         self.unit_of_token = {t: frozenset(keys) for t, keys in unit_of_token.items()}
         self.metric_units = {m: frozenset(units) for m, units in (metric_units or {}).items()}
         self.metric_token_set = frozenset(self.metric_tokens)
         self.place_token_set = frozenset(t for text in self.place_texts for t in text.split())
+        # one-word names by phonetic key, for misspellings by ear ("shizang")
+        self.place_by_key = {
+            self.lexicon.phonetic_key(text): text for text in self.place_texts if " " not in text and len(text) >= 4
+        }
+        self.place_keys = list(self.place_by_key)
 
     def _depth(self, key: str) -> int:
         depth, seen = 0, set()
@@ -189,9 +217,14 @@ class VocabularyIndex:
     def fuzzy_place(self, tokens: list[str]) -> tuple[list[PlacePhrase], float]:
         """A typo-tolerant match against names of the same number of words.
 
-        Every word must be close to its counterpart, so "bonded zone trade"
-        cannot pass for "bonded zone" plus a typo.
+        One word is compared on its phonetic key ("shinjiang" and "xinjiang"
+        read alike) with an edit distance that counts a transposition as one
+        edit. Several words must each be close to their counterpart, so "bonded
+        zone trade" cannot pass for "bonded zone" plus a typo. An ordinary English
+        word is never a misspelt place.
         """
+        if len(tokens) == 1:
+            return self._fuzzy_place_word(tokens[0])
         text = " ".join(tokens)
         cutoff = fuzzy_cutoff(text)
         candidates = self.place_texts_by_len.get(len(tokens))
@@ -200,25 +233,45 @@ class VocabularyIndex:
         for hit, score, _ in process.extract(text, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3):
             pairs = zip(tokens, hit.split(), strict=True)
             # a word that names a metric ("trade", "zone") is not a misspelt place word
-            if all(
-                a == b or (a not in self.metric_token_set and fuzzy_cutoff(a) is not None and fuzz.ratio(a, b) >= 75)
-                for a, b in pairs
-            ):
+            if all(a == b or (a not in self.metric_token_set and self._close(a, b)) for a, b in pairs):
                 return self.place_phrases[hit], score / 100.0
         return [], 0.0
 
+    def _close(self, word: str, name: str) -> bool:
+        budget = typo_budget(word)
+        if not budget or is_common_word(word):
+            return False
+        key, target = self.lexicon.phonetic_key(word), self.lexicon.phonetic_key(name)
+        return OSA.distance(key, target, score_cutoff=budget) <= budget
+
+    def _fuzzy_place_word(self, word: str) -> tuple[list[PlacePhrase], float]:
+        if word in self.metric_token_set or not typo_budget(word) or is_common_word(word):
+            return [], 0.0
+        key = self.lexicon.phonetic_key(word)
+        exact = self.place_by_key.get(key)
+        if exact is not None:
+            return self.place_phrases[exact], 0.95
+        budget = place_typo_budget(key)
+        hit = process.extractOne(key, self.place_keys, scorer=OSA.distance, score_cutoff=budget)
+        if hit is None or not budget:
+            return [], 0.0
+        found, distance, _ = hit
+        return self.place_phrases[self.place_by_key[found]], 1.0 - distance / max(len(key), 1)
+
     def match_metric_token(self, token: str) -> list[tuple[str, float]]:
-        """Vocabulary tokens a query token stands for, with a similarity in (0, 1]."""
+        """Vocabulary tokens a query token stands for, with a similarity in (0, 1].
+
+        A misspelling is within a few edits (a transposition is one: "growht");
+        an ordinary English word is not a misspelling ("report" is not "resort").
+        """
         if token in self.token_weight:
             return [(token, 1.0)]
-        cutoff = fuzzy_cutoff(token)
-        if cutoff is None:
+        budget = typo_budget(token)
+        if not budget or is_common_word(token):
             return []
-        # stricter than for places: "report" must not pass for "resort"
-        strict = 90.0 if len(token) <= 6 else cutoff + 3
-        hits = process.extract(token, self.metric_tokens, scorer=fuzz.ratio, score_cutoff=strict, limit=3)
+        hits = process.extract(token, self.metric_tokens, scorer=OSA.distance, score_cutoff=budget, limit=3)
         found: dict[str, float] = {}
-        for hit, score, _ in hits:
+        for hit, distance, _ in hits:
             target = self.fuzzy_targets[hit]
-            found[target] = max(found.get(target, 0.0), score / 100.0)
+            found[target] = max(found.get(target, 0.0), 1.0 - distance / max(len(token), 1))
         return list(found.items())

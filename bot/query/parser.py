@@ -15,9 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.query.index import HEAD_WEIGHT, HEAD_WORDS, PlacePhrase, VocabularyIndex
+from bot.query.index import HEAD_WEIGHT, PlacePhrase, VocabularyIndex
 from bot.query.periods import chinese_periods, extract_period
-from bot.query.text import STOP_WORDS, TOKEN_FOLDS, fold, fold_token, singular, words
+from bot.query.text import fold, singular, words
 from bot.store.periods import Period
 
 CJK_SCORE = 100.0
@@ -25,7 +25,11 @@ EXPLAIN_MIN_COVERAGE = 0.75
 STRAY_WEIGHT = 0.5
 
 # slash-command style fields typed as text: "place:Tibet metric:trade period:2023"
-_FIELD_LABEL = re.compile(r"\b(?:place|metric|period|query|location|year|figure)\s*:")
+_FIELD_LABEL = re.compile(
+    r"\b(?:place|metric|period|query|location|region|year|date|time|figure|indicator|stat|what|where|when)\s*[:=]"
+)
+# fields separated by bars, semicolons or commas: "xizang | trade | 2023"
+_FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
 _SHARE_OF = re.compile(
@@ -66,6 +70,10 @@ class ParsedQuery:
     open_end: bool = False
     whole_year: bool = False
     remaining: tuple[str, ...] = field(default=())  # content words nothing explained
+    folded: str = ""  # the question as read: folded, fields and phrases rewritten
+    operator: tuple[str, str] | None = None  # a derived request: (kind, the words asking it)
+    currency: tuple[str, str] | None = None  # a currency asked for: (key, the words asking it)
+    period_unread: tuple[str, ...] = ()  # period words left after the period was read
 
     @property
     def place(self) -> str | None:
@@ -79,10 +87,15 @@ class ParsedQuery:
 class QueryParser:
     def __init__(self, index: VocabularyIndex) -> None:
         self.index = index
+        self.lexicon = index.lexicon
 
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
+        lex = self.lexicon
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
-        folded = chinese_periods(folded)
+        folded = _FIELD_SEPARATOR.sub(" ", folded)
+        folded = lex.rewrite_periods(lex.rewrite(chinese_periods(folded)))
+        operator = lex.operator(folded)
+        currency = lex.currency(folded)
         found = extract_period(folded, today)
         rest = found.rest
         places, rest = self._places(rest)
@@ -93,22 +106,22 @@ class QueryParser:
                 if all(h.metric != key for h in cjk_hits):
                     # a Chinese term names its metric outright: full weight, nothing left to explain
                     cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
-        tokens = [fold_token(w) for w in words(rest)]
+        tokens = [lex.fold_token(w) for w in words(rest)]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
-        tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in TOKEN_FOLDS else [w])]
+        tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in lex.folds else [w])]
         # rare words that repeat the place's own name ("rank among bonded zones" after
         # "Kashi Comprehensive Bonded Zone") describe the place, not the metric; common
         # metric words ("trade" in "free trade zone") still count
         place_words = {
             w
             for hit in places
-            for w in (singular(fold_token(part)) for part in hit.text.replace("-", " ").split())
+            for w in (singular(lex.fold_token(part)) for part in hit.text.replace("-", " ").split())
             if self.index.token_df.get(w, 0) <= 3
         }
         content = [
             t
-            for t in (singular(fold_token(t)) for t in tokens)
-            if t and t not in STOP_WORDS and t not in place_words
+            for t in (singular(lex.fold_token(t)) for t in tokens)
+            if t and t not in lex.stop_words and t not in lex.fillers and t not in place_words
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
@@ -118,6 +131,10 @@ class QueryParser:
         remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
         return ParsedQuery(
             text=text,
+            folded=folded,
+            operator=operator,
+            currency=(currency[0].key, currency[1]) if currency else None,
+            period_unread=tuple(w for w in remaining if w in lex.period_words),
             places=tuple(places),
             metrics=tuple(metrics),
             period=found.period,
@@ -138,7 +155,7 @@ class QueryParser:
         original = words(folded)
         owner = [n for n, w in enumerate(original) for part in w.split("-") if part]
         raw = [part for w in original for part in w.split("-") if part]
-        tokens = [fold_token(w) for w in raw]
+        tokens = [self.lexicon.fold_token(w) for w in raw]
         taken = [False] * len(tokens)
 
         def take(start: int, size: int, phrases: list[PlacePhrase], similarity: float) -> None:
@@ -163,7 +180,7 @@ class QueryParser:
                     if any(taken[start : start + size]):
                         continue
                     window = tokens[start : start + size]
-                    if size == 1 and (window[0] in STOP_WORDS or window[0].isdigit()):
+                    if size == 1 and (window[0] in self.lexicon.stop_words or window[0].isdigit()):
                         continue
                     if exact:
                         phrases, similarity = self.index.exact_place(window), 1.0
@@ -226,7 +243,7 @@ class QueryParser:
         for token, (similarity, pos) in matched.items():
             # "share", "growth", "rank" say what kind of figure is asked: a reading that
             # ignores them answers a different question
-            weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in HEAD_WORDS else 1.0)
+            weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in index.head_words else 1.0)
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
             if token in index.unit_of_token:
                 unit_positions[pos] = index.unit_of_token[token]
@@ -250,7 +267,7 @@ class QueryParser:
                 if hit is not None:
                     weight = index.token_weight[token] * hit[0]
                     got += weight
-                    got_heads += weight * (HEAD_WEIGHT if token in HEAD_WORDS else 1.0)
+                    got_heads += weight * (HEAD_WEIGHT if token in index.head_words else 1.0)
                     positions.add(hit[1])
             coverage = got_heads / alias.head_weight if alias.head_weight else 0.0
             score = got * coverage
@@ -282,7 +299,7 @@ class QueryParser:
 
         # the best reading explains the alias and the question: "share of GDP of the core
         # digital economy" is the share, not the digital economy
-        head_positions = {pos for token, (_, pos) in matched.items() if token in HEAD_WORDS}
+        head_positions = {pos for token, (_, pos) in matched.items() if token in index.head_words}
         # positions whose word alone names a metric: "gdp" in "per capita gdp"
         solo_positions = {pos: index.solo_metrics[t] for t, (sim, pos) in matched.items() if t in index.solo_metrics}
 

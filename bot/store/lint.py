@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.query.text import content_tokens
 from bot.store.model import Vocabulary
 
 
@@ -16,7 +15,7 @@ def vocabulary_warnings(vocabulary: Vocabulary) -> list[str]:
     readings: defaultdict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
     for metric in vocabulary.metrics.values():
         for alias in (metric.name, *metric.aliases):
-            key = tuple(sorted(set(content_tokens(alias))))
+            key = tuple(sorted(set(vocabulary.lexicon.content_tokens(alias))))
             if key:
                 readings[key].setdefault(metric.key, alias)
     warnings = []

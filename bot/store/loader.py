@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.query.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from bot.store.model import Change, Fact, Metric, Place, Source, Unit, Vocabulary
 from bot.store.periods import PeriodError, parse_period
 from bot.store.problems import Problem, StoreError
@@ -126,7 +127,12 @@ def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
     for place in places.values():
         if place.within is not None and place.within not in places:
             out.add(path, 0, f"place {place.key} is within unknown place {place.within!r}")
-    return Vocabulary(places=places, metrics=metrics, units=units)
+    try:
+        lexicon = load_lexicon(path.parent / LEXICON_FILE)
+    except LexiconError as exc:
+        out.add(path.parent / LEXICON_FILE, 0, str(exc))
+        lexicon = Lexicon()
+    return Vocabulary(places=places, metrics=metrics, units=units, lexicon=lexicon)
 
 
 def load_sources(path: Path, seeds_dir: Path, out: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
@@ -306,7 +312,7 @@ def collect(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
     facts: list[Fact] = []
     seen: dict[str, str] = {}
     for path in sorted(facts_dir.glob("*.yaml")):
-        if path.name == VOCABULARY_FILE:
+        if path.name in (VOCABULARY_FILE, LEXICON_FILE):
             continue
         display = _display(path, facts_dir)
         try:

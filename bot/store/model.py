@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.query.lexicon import Lexicon
 from bot.store.periods import Period
 
 
@@ -89,3 +90,4 @@ class Vocabulary:
     places: dict[str, Place]
     metrics: dict[str, Metric]
     units: dict[str, Unit]
+    lexicon: Lexicon = field(default_factory=Lexicon)  # how questions talk about them

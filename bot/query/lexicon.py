@@ -1,0 +1,199 @@
+"""The language of questions, loaded from `facts/lexicon.yaml`.
+
+Stop words, folds, phrase rewrites (English and Chinese), period words and
+phrases, operator patterns, currencies, qualifiers and phonetic spellings are
+data a curator edits; this module only compiles them. A lexicon belongs to a
+store snapshot, so a reload picks up a new synonym like a new fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.query.text import singular, words
+
+LEXICON_FILE = "lexicon.yaml"
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent.parent / "facts" / LEXICON_FILE
+
+
+class LexiconError(ValueError):
+    """A lexicon entry that cannot be used, with where it is."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    pattern: re.Pattern[str]
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Currency:
+    key: str
+    words: tuple[re.Pattern[str], ...]
+    printed: tuple[str, ...]  # how an equivalent in this currency is printed ("$", "dollar")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    stop_words: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()  # dropped from questions, never from aliases
+    folds: Mapping[str, str] = field(default_factory=dict)
+    weak_words: frozenset[str] = frozenset()
+    head_words: frozenset[str] = frozenset()
+    phrases: tuple[Rewrite, ...] = ()
+    chinese: tuple[tuple[str, str], ...] = ()  # longest first
+    period_words: frozenset[str] = frozenset()
+    period_phrases: tuple[Rewrite, ...] = ()
+    operators: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    operator_evidence: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    currencies: tuple[Currency, ...] = ()
+    qualifiers: frozenset[str] = frozenset()
+    phonetic: tuple[tuple[str, str], ...] = ()
+
+    # -- words ------------------------------------------------------------
+    def fold_token(self, token: str) -> str:
+        return self.folds.get(token, token)
+
+    def content_tokens(self, text: str) -> list[str]:
+        """The meaningful tokens of a phrase: folded, with stop words removed.
+
+        Hyphenated words are split too ("e-commerce" stays whole through the fold
+        table, "Qinghai-Xizang" becomes two tokens).
+        """
+        out: list[str] = []
+        for word in words(text):
+            folded = self.fold_token(word)
+            parts = [self.fold_token(p) for p in folded.split("-") if p] if "-" in folded else [folded]
+            for part in parts:
+                if part and part not in self.stop_words and not part.isdigit():
+                    out.append(singular(part))
+        return out
+
+    # -- phrases ----------------------------------------------------------
+    def rewrite(self, folded: str) -> str:
+        """Chinese terms into English, then everyday phrases into the vocabulary's words."""
+        for term, english in self.chinese:
+            if term in folded:
+                folded = folded.replace(term, english)
+        for rule in self.phrases:
+            folded = rule.pattern.sub(rule.replacement, folded)
+        return folded
+
+    def rewrite_periods(self, folded: str) -> str:
+        for rule in self.period_phrases:
+            folded = rule.pattern.sub(rule.replacement, folded)
+        return folded
+
+    def operator(self, folded: str) -> tuple[str, str] | None:
+        """The first derived operation the question asks for: (kind, the words that ask it)."""
+        for kind, pattern in self.operators:
+            match = pattern.search(folded)
+            if match is not None:
+                return kind, match.group(0).strip()
+        return None
+
+    def currency(self, folded: str) -> tuple[Currency, str] | None:
+        for currency in self.currencies:
+            for pattern in currency.words:
+                match = pattern.search(folded)
+                if match is not None:
+                    return currency, match.group(0).strip()
+        return None
+
+    def phonetic_key(self, word: str) -> str:
+        """A spelling by ear reduced to the pinyin it stands for: "shinjiang" -> "xinjiang"."""
+        for spelling, pinyin in self.phonetic:
+            word = word.replace(spelling, pinyin)
+        return word
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise LexiconError(f"{where} must be a list of words")
+    return [str(v).lower() for v in value]
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise LexiconError(f"{where}: {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def _rewrites(raw: Any, where: str) -> tuple[Rewrite, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{where} must map patterns to replacements")
+    return tuple(Rewrite(_compile(str(k), where), str(v)) for k, v in raw.items())
+
+
+def _pairs(raw: Any, where: str) -> Iterable[tuple[str, str]]:
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        return ((str(k), str(v)) for k, v in raw.items())
+    if isinstance(raw, list) and all(isinstance(p, list) and len(p) == 2 for p in raw):
+        return ((str(a), str(b)) for a, b in raw)
+    raise LexiconError(f"{where} must be a mapping or a list of pairs")
+
+
+def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
+    if data is None:
+        return Lexicon()
+    if not isinstance(data, dict):
+        raise LexiconError(f"{name}: the lexicon is a mapping of sections")
+    folds: dict[str, str] = {}
+    for target, surfaces in (data.get("folds") or {}).items():
+        for surface in _strings(surfaces, f"{name}: folds.{target}"):
+            folds[surface] = str(target).lower()
+    operators: list[tuple[str, re.Pattern[str]]] = []
+    for kind, patterns in (data.get("operators") or {}).items():
+        for pattern in _strings(patterns, f"{name}: operators.{kind}"):
+            operators.append((str(kind), _compile(pattern, f"{name}: operators.{kind}")))
+    currencies = []
+    for key, body in (data.get("currencies") or {}).items():
+        if not isinstance(body, dict):
+            raise LexiconError(f"{name}: currencies.{key} needs 'words:' and 'printed:'")
+        patterns = tuple(_compile(p, f"{name}: currencies.{key}") for p in _strings(body.get("words"), key))
+        currencies.append(Currency(str(key), patterns, tuple(_strings(body.get("printed"), key))))
+    chinese = sorted(_pairs(data.get("chinese"), f"{name}: chinese"), key=lambda pair: -len(pair[0]))
+    return Lexicon(
+        stop_words=frozenset(_strings(data.get("stop_words"), f"{name}: stop_words")),
+        fillers=frozenset(_strings(data.get("fillers"), f"{name}: fillers")),
+        operator_evidence={
+            str(kind): frozenset(_strings(ws, f"{name}: operator_evidence.{kind}"))
+            for kind, ws in (data.get("operator_evidence") or {}).items()
+        },
+        folds=folds,
+        weak_words=frozenset(_strings(data.get("weak_words"), f"{name}: weak_words")),
+        head_words=frozenset(_strings(data.get("head_words"), f"{name}: head_words")),
+        phrases=_rewrites(data.get("phrases"), f"{name}: phrases"),
+        chinese=tuple(chinese),
+        period_words=frozenset(_strings(data.get("period_words"), f"{name}: period_words")),
+        period_phrases=_rewrites(data.get("period_phrases"), f"{name}: period_phrases"),
+        operators=tuple(operators),
+        currencies=tuple(currencies),
+        qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
+        phonetic=tuple(_pairs(data.get("phonetic"), f"{name}: phonetic")),
+    )
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read a lexicon file; a missing file is the shipped default."""
+    source = path if path.is_file() else DEFAULT_LEXICON
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise LexiconError(f"{source.name}:{line}: not valid YAML: {exc}") from exc
+    return parse_lexicon(data, source.name)
