@@ -511,10 +511,10 @@ class Engine:
             selection = select_period(self.store.by_place_metric[(place, metric)], parsed.period)
             if selection.status is Status.ANSWERED:
                 answers.append(selection.facts[0])
-        if parsed.remaining:
-            # an unknown word where a place would be: say which places we do have
-            words = " ".join(parsed.remaining)
-            reason = f"I don't know the place '{words}'."
+        unknown = [w for w in parsed.remaining if self._looks_like_name(w)]
+        if unknown:
+            # a name where a place would be: say which places we do have
+            reason = f"I don't know the place '{' '.join(unknown)}'."
             listed = answers or [f for f in self.store.facts_for(metric=metric)]
             return self._nearest(query, parsed, interp, self._headline_first(listed), reason, 0.2)
         if len(answers) == 1:

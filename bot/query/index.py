@@ -60,6 +60,11 @@ def typo_budget(word: str) -> int:
     return 2
 
 
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(c in letters for c in short)
+
+
 def place_typo_budget(word: str) -> int:
     """Place names are few and unlike English words: a dropped pair of letters ("xjiang") still reads."""
     if len(word) <= 4:
@@ -193,6 +198,11 @@ class VocabularyIndex:
             self.lexicon.phonetic_key(text): text for text in self.place_texts if " " not in text and len(text) >= 4
         }
         self.place_keys = list(self.place_by_key)
+        # every word of every name of a place: "pilot" after "Xinjiang FTZ" names the place
+        self.place_name_words: dict[str, tuple[str, ...]] = {
+            key: tuple(p.text for phrases in self.place_phrases.values() for p in phrases if p.place == key)
+            for key in vocabulary.places
+        }
 
     def _depth(self, key: str) -> int:
         depth, seen = 0, set()
@@ -252,10 +262,17 @@ class VocabularyIndex:
         if exact is not None:
             return self.place_phrases[exact], 0.95
         budget = place_typo_budget(key)
-        hit = process.extractOne(key, self.place_keys, scorer=OSA.distance, score_cutoff=budget)
-        if hit is None or not budget:
+        hits = process.extract(key, self.place_keys, scorer=OSA.distance, score_cutoff=budget, limit=4)
+        if not hits or not budget:
             return [], 0.0
-        found, distance, _ = hit
+        # of two names as far off, the one the word is a shortening of ("xjiang" drops
+        # letters of "xinjiang", not of "xizang"); a tie beyond that is no reading
+        closest = [h for h in hits if h[1] == hits[0][1]]
+        if len(closest) > 1:
+            closest = [h for h in closest if _subsequence(key, h[0])]
+            if len(closest) != 1:
+                return [], 0.0
+        found, distance, _ = closest[0]
         return self.place_phrases[self.place_by_key[found]], 1.0 - distance / max(len(key), 1)
 
     def match_metric_token(self, token: str) -> list[tuple[str, float]]:
@@ -266,7 +283,7 @@ class VocabularyIndex:
         """
         if token in self.token_weight:
             return [(token, 1.0)]
-        budget = typo_budget(token)
+        budget = typo_budget(token) or (1 if len(token) == 4 and token.isalpha() else 0)  # "powr"
         if not budget or is_common_word(token):
             return []
         hits = process.extract(token, self.metric_tokens, scorer=OSA.distance, score_cutoff=budget, limit=3)

@@ -115,7 +115,8 @@ class QueryParser:
         place_words = {
             w
             for hit in places
-            for w in (singular(lex.fold_token(part)) for part in hit.text.replace("-", " ").split())
+            for name in (hit.text, *self.index.place_name_words.get(hit.place, ()))
+            for w in (singular(lex.fold_token(part)) for part in name.replace("-", " ").split())
             if self.index.token_df.get(w, 0) <= 3
         }
         content = [
@@ -321,4 +322,5 @@ class QueryParser:
             key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),
         )[:8]
         # the words the first reading uses; the rest are "remaining"
-        return hits, set(best[hits[0].metric][2]) if hits else set()
+        # the words the first reading explains, by any of its aliases; the rest are "remaining"
+        return hits, (set(best[hits[0].metric][2]) | explained[hits[0].metric]) if hits else set()

@@ -135,6 +135,7 @@ def _cut(text: str, match: re.Match[str]) -> str:
 _CJK_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                 "十一": 11, "十二": 12}  # fmt: skip
 _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"(\d{4})\s*年?\s*(?:以来|至今)"), lambda m: f" since {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*上半年"), lambda m: f" h1 {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*下半年"), lambda m: f" h2 {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*前\s*(\d{1,2}|十一|十二|[一二两三四五六七八九十])\s*个?\s*月"),
