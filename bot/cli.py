@@ -57,6 +57,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         (line.rstrip("\r\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
     )
     querylog = open_query_log(settings)
+    if args.explain:
+        from bot.query.explain import explain
+
+        for query in queries:
+            print(explain(engine, query), flush=True)
+        return 0
     try:
         for query in queries:
             answer, latency_ms = engine.timed_ask(query)
@@ -145,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("console", cmd_console, "a local prompt taking the bot's commands and plain questions")
     ask = add("ask", cmd_ask, "answer one question; '-' reads one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question (JSONL)")
+    ask.add_argument("--explain", action="store_true", help="print how the question was read and why (not logged)")
     ask.add_argument("query", nargs="+", help="the question, or '-' for stdin")
     add("check", cmd_check, "validate the fact store; non-zero exit on any error")
     coverage = add("coverage", cmd_coverage, "list numbers in seeds/ that no fact cites")

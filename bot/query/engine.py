@@ -235,7 +235,7 @@ class Engine:
                 f"'{' '.join(qualifiers)}' may change which figure is meant, and the documents' figure is "
                 f"{self.store.metric_name(fact.metric)}."
             )
-        names = [w for w in parsed.remaining if self._looks_like_name(w) and w not in evidence]
+        names = [w for w in parsed.remaining if self.looks_like_name(w) and w not in evidence]
         if names:
             return f"I don't know '{' '.join(names)}'."
         return None
@@ -248,7 +248,7 @@ class Engine:
             return True
         return bool(said & (evidence | name)) or (kind == "sum" and fact.period.kind is PeriodKind.SPAN)
 
-    def _looks_like_name(self, word: str) -> bool:
+    def looks_like_name(self, word: str) -> bool:
         """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one."""
         return (
             word.isalpha()
@@ -511,7 +511,7 @@ class Engine:
             selection = select_period(self.store.by_place_metric[(place, metric)], parsed.period)
             if selection.status is Status.ANSWERED:
                 answers.append(selection.facts[0])
-        unknown = [w for w in parsed.remaining if self._looks_like_name(w)]
+        unknown = [w for w in parsed.remaining if self.looks_like_name(w)]
         if unknown:
             # a name where a place would be: say which places we do have
             reason = f"I don't know the place '{' '.join(unknown)}'."

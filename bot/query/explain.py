@@ -1,0 +1,89 @@
+"""Why the engine said what it said: `factbot ask --explain "..."`.
+
+For curators asking "why did it say that?": how the question was read (each
+word's role), the readings of the metric with their features, and the
+decision with the rule that made it. Plain text; no Discord inside.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.query.text import singular, words
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.query.engine import Engine
+    from bot.query.parser import ParsedQuery
+
+
+def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """Each word of the question as read, with the part of the reading that accounts for it."""
+    lex = engine.store.vocabulary.lexicon
+    place_words = {w for hit in parsed.places for w in words(hit.text)}
+    remaining = set(parsed.remaining)
+    metric_words: set[str] = set()
+    if parsed.metrics:
+        for alias in engine.index.aliases:
+            if alias.metric == parsed.metrics[0].metric:
+                metric_words.update(alias.tokens)
+    period_text = set(words(parsed.period.text)) if parsed.period else set()
+    asked = set(words(parsed.operator[1])) if parsed.operator else set()
+    currency = set(words(parsed.currency[1])) if parsed.currency else set()
+    roles: list[tuple[str, str]] = []
+    for word in words(parsed.folded):
+        token = singular(lex.fold_token(word))
+        if word in place_words:
+            role = "place"
+        elif word in asked:
+            role = "operator"
+        elif word in currency:
+            role = "currency"
+        elif token in remaining:
+            if token in lex.period_words:
+                role = "UNREAD period word"
+            elif token in lex.qualifiers:
+                role = "UNREAD qualifier"
+            elif engine.looks_like_name(token):
+                role = "UNREAD name"
+            else:
+                role = "unexplained (stray)"
+        elif token in metric_words:
+            role = "metric"
+        elif word.isdigit() or word in period_text or word in lex.period_words:
+            role = "period"
+        elif word in lex.stop_words or token in lex.stop_words:
+            role = "stop word"
+        elif word in lex.fillers or token in lex.fillers:
+            role = "filler"
+        else:
+            role = "read by a phrase rule"
+        roles.append((word, role))
+    return roles
+
+
+def explain(engine: Engine, query: str) -> str:
+    answer: Answer = engine.ask(query)
+    parsed = engine.parser.parse(" ".join(query.split())[:300], engine.today)
+    lines = [f"query:    {query}", f"read as:  {parsed.folded.strip()}"]
+    roles = word_roles(engine, parsed)
+    lines.append("words:    " + ", ".join(f"{w} [{r}]" for w, r in roles))
+    places = "; ".join(f"{engine.store.place_name(h.place)} ({h.similarity:.2f} from '{h.text}')" for h in parsed.places)
+    lines.append(f"places:   {places or '-'}")
+    period = parsed.period.label() if parsed.period else ("latest" if parsed.latest else "-")
+    lines.append(f"period:   {period}" + (" (whole year only)" if parsed.whole_year else ""))
+    if parsed.operator:
+        lines.append(f"operator: {parsed.operator[0]} ('{parsed.operator[1]}')")
+    if parsed.currency:
+        lines.append(f"currency: {parsed.currency[0]} ('{parsed.currency[1]}')")
+    lines.append("readings (metric: strength = alias score x question explained; alias coverage; heads; conflict):")
+    for hit in parsed.metrics[:5]:
+        available = [p for p in (h.place for h in parsed.places) if (p, hit.metric) in engine.store.by_place_metric]
+        lines.append(
+            f"  {engine.store.metric_name(hit.metric):48} strength {hit.strength:5.2f}  alias {hit.coverage:4.2f}  "
+            f"question {hit.query_coverage:4.2f}  heads {'yes' if hit.heads else 'NO '}  "
+            f"conflict {'YES' if hit.conflict else 'no '}  facts here: {'yes' if available else 'no'}"
+        )
+    lines.append(f"decision: {answer.status.value} (score {answer.score:.2f})")
+    lines.append(f"because:  {answer.message}")
+    return "\n".join(lines)
