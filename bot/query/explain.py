@@ -68,7 +68,9 @@ def explain(engine: Engine, query: str) -> str:
     lines = [f"query:    {query}", f"read as:  {parsed.folded.strip()}"]
     roles = word_roles(engine, parsed)
     lines.append("words:    " + ", ".join(f"{w} [{r}]" for w, r in roles))
-    places = "; ".join(f"{engine.store.place_name(h.place)} ({h.similarity:.2f} from '{h.text}')" for h in parsed.places)
+    places = "; ".join(
+        f"{engine.store.place_name(h.place)} ({h.similarity:.2f} from '{h.text}')" for h in parsed.places
+    )
     lines.append(f"places:   {places or '-'}")
     period = parsed.period.label() if parsed.period else ("latest" if parsed.latest else "-")
     lines.append(f"period:   {period}" + (" (whole year only)" if parsed.whole_year else ""))

@@ -75,7 +75,12 @@ def test_a_currency_the_document_does_not_print_is_not_converted(query: str) -> 
 
 @pytest.mark.parametrize(
     "query",
-    ["xizang trade in the spring of 2023", "tibet trade mid 2023", "xinjiang trade late 2023", "tibet urban income 2023"],
+    [
+        "xizang trade in the spring of 2023",
+        "tibet trade mid 2023",
+        "xinjiang trade late 2023",
+        "tibet urban income 2023",
+    ],
 )
 def test_a_word_that_could_change_the_figure_blocks_the_answer(query: str) -> None:
     assert real_engine().ask(query).status is not Status.ANSWERED
