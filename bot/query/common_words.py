@@ -13,8 +13,11 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-# At or above this, a word is ordinary English: not a name, not a typo.
+# At or above this, a word is ordinary English: never bent into a vocabulary word as a typo.
 COMMON_ZIPF = 3.0
+# Names are frequent too ("Atlantis" 3.4, "Gotham" 3.5): a word is taken for a name
+# unless it is clearly everyday English ("handled" 4.3, "report" 5.3).
+EVERYDAY_ZIPF = 3.6
 
 
 @lru_cache(maxsize=65536)
@@ -24,3 +27,7 @@ def zipf(word: str) -> float:
 
 def is_common_word(word: str) -> bool:
     return zipf(word) >= COMMON_ZIPF
+
+
+def is_everyday_word(word: str) -> bool:
+    return zipf(word) >= EVERYDAY_ZIPF

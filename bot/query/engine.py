@@ -22,7 +22,7 @@ from datetime import date
 from rapidfuzz import fuzz, process, utils
 
 from bot.answer import Answer, Interpretation, Status, fact_line, view
-from bot.query.common_words import is_common_word
+from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
 from bot.query.parser import MetricHit, ParsedQuery, QueryParser
 from bot.query.text import words
@@ -224,6 +224,13 @@ class Engine:
                 "does not work one out. The stated figures it would need are below"
                 + ("; `!series` and `!compare` show them side by side." if kind in SERIES_OPERATORS else ".")
             )
+        if parsed.second_period is not None and parsed.period is not None and not self._explains_period(
+            fact, parsed.second_period
+        ):
+            return (
+                f"The question names two periods ({parsed.period.label()} and {parsed.second_period.label()}); "
+                "ask for one of them."
+            )
         unread = [w for w in parsed.period_unread if w not in evidence]
         if unread:
             said = " ".join(unread)
@@ -240,6 +247,12 @@ class Engine:
             return f"I don't know '{' '.join(names)}'."
         return None
 
+    @staticmethod
+    def _explains_period(fact: Fact, other: Period) -> bool:
+        """A second period in the question is the base of the fact's stated change ("2023 over 2022")."""
+        base = fact.change.base if fact.change is not None else None
+        return bool(base and base[:4] == str(other.start.year)) or fact.period.overlaps(other)
+
     def _states_operation(self, fact: Fact, kind: str, evidence: frozenset[str]) -> bool:
         """The fact itself is the derived figure asked: a cumulative total, an average annual rate."""
         said = self.store.vocabulary.lexicon.operator_evidence.get(kind, frozenset())
@@ -248,14 +261,19 @@ class Engine:
             return True
         return bool(said & (evidence | name)) or (kind == "sum" and fact.period.kind is PeriodKind.SPAN)
 
-    def looks_like_name(self, word: str) -> bool:
-        """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one."""
+    def looks_like_name(self, word: str, *, in_place_slot: bool = False) -> bool:
+        """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one.
+
+        Where a place is expected, a word of middling frequency is a name too
+        ("Atlantis"); beside a confident reading only a rare word is ("qeshqar").
+        """
+        common = is_everyday_word if in_place_slot else is_common_word
         return (
             word.isalpha()
             and len(word) >= 4
             and word not in self.index.metric_token_set
             and word not in self.index.place_token_set
-            and not is_common_word(word)
+            and not common(word)
         )
 
     def _quote_words(self, fact: Fact) -> frozenset[str]:
@@ -511,7 +529,7 @@ class Engine:
             selection = select_period(self.store.by_place_metric[(place, metric)], parsed.period)
             if selection.status is Status.ANSWERED:
                 answers.append(selection.facts[0])
-        unknown = [w for w in parsed.remaining if self.looks_like_name(w)]
+        unknown = [w for w in parsed.remaining if self.looks_like_name(w, in_place_slot=True)]
         if unknown:
             # a name where a place would be: say which places we do have
             reason = f"I don't know the place '{' '.join(unknown)}'."

@@ -74,6 +74,7 @@ class ParsedQuery:
     operator: tuple[str, str] | None = None  # a derived request: (kind, the words asking it)
     currency: tuple[str, str] | None = None  # a currency asked for: (key, the words asking it)
     period_unread: tuple[str, ...] = ()  # period words left after the period was read
+    second_period: Period | None = None  # another period the question names besides the one read
 
     @property
     def place(self) -> str | None:
@@ -98,6 +99,12 @@ class QueryParser:
         currency = lex.currency(folded)
         found = extract_period(folded, today)
         rest = found.rest
+        # a second period phrase ("... back in 2012") leaves the question two periods
+        # ("last year (2024)": the year written out says which one is meant)
+        other = extract_period(rest, today) if found.period is not None and not found.relative else None
+        second_period = (
+            other.period if other is not None and not other.relative and other.period != found.period else None
+        )
         places, rest = self._places(rest)
         cjk_hits: list[MetricHit] = []
         for alias, key in self.index.cjk_metrics:
@@ -136,6 +143,7 @@ class QueryParser:
             operator=operator,
             currency=(currency[0].key, currency[1]) if currency else None,
             period_unread=tuple(w for w in remaining if w in lex.period_words),
+            second_period=second_period,
             places=tuple(places),
             metrics=tuple(metrics),
             period=found.period,
