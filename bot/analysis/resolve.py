@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.analysis.errors import AnalysisError
-from bot.query.engine import MAX_QUERY_CHARS, METRIC_MIN_COVERAGE, METRIC_TIE, Engine
+from bot.query.engine import MAX_QUERY_CHARS, METRIC_MIN_COVERAGE, Engine
 from bot.query.parser import MetricHit, ParsedQuery, PlaceHit
+from bot.query.scoring import TIE_MARGIN
 from bot.query.text import fold, words
 from bot.store.periods import Period
 
@@ -130,7 +131,7 @@ def choose_metric(engine: Engine, hits: Sequence[MetricHit], places: Sequence[st
     if not readings:
         return None
     top = readings[0]
-    close = [m for m in readings if m.score >= top.score * METRIC_TIE]
+    close = [m for m in readings if m.score >= top.score * TIE_MARGIN]
     pairs = engine.store.by_place_metric
     for wanted in (all, any):
         for hit in close:

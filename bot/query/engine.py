@@ -25,6 +25,7 @@ from bot.answer import Answer, Interpretation, Status, fact_line, view
 from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
 from bot.query.parser import MetricHit, ParsedQuery, QueryParser
+from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.text import words
 from bot.store.model import Fact
 from bot.store.periods import Period, PeriodKind
@@ -32,15 +33,8 @@ from bot.store.snapshot import Store
 
 MAX_QUERY_CHARS = 300  # longer input is cut: no question needs more
 MAX_LISTED = 5
-# A second metric this close to the best one makes the query ambiguous.
-METRIC_TIE = 0.9
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
-# To answer (not just offer a nearest figure), the metric must be read with confidence:
-# most of its alias matched ("exports" alone is not "imports and exports"), and most
-# of the query's metric words explained ("GDP per capita" is not "GDP").
-ANSWER_MIN_COVERAGE = 0.75
-ANSWER_MIN_QUERY_COVERAGE = 0.6
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
 DERIVED = {
@@ -316,15 +310,30 @@ class Engine:
         if len(covered) > 1:
             return self._several_places(query, parsed, covered, metrics)
         place = covered[0] if covered else places[0]
-        metric = self._choose_metric(place, metrics, parsed.metrics)
-        if metric is None:
-            return self._tied_metrics(query, parsed, place, metrics)
-        facts = self.store.by_place_metric.get((place, metric.metric), ())
+        available = [m for m in metrics if (place, m.metric) in self.store.by_place_metric]
+        if not available:
+            # the place lacks the metric read: the next-best reading it has, when it
+            # explains as much of the question, is scored like any other candidate
+            available = [
+                m for m in parsed.metrics
+                if (place, m.metric) in self.store.by_place_metric and m.query_coverage >= metrics[0].query_coverage
+            ][:1]
+        if not available:
+            interp = self._interp(parsed, place, metrics[0].metric)
+            return self._missing_pair(query, parsed, place, metrics[0].metric, interp, places)
+        similarity = parsed.places[0].similarity
+        candidates = [self.candidate(parsed, place, similarity, hit, metrics[0]) for hit in available[:MAX_LISTED]]
+        decision = decide([c for c, _, _ in candidates])
+        if decision.verdict is Verdict.WEAK and (place, metrics[0].metric) not in self.store.by_place_metric:
+            # the reading asked is a metric this place lacks, and no reading it has is
+            # close: say so, and offer the metrics the vocabulary names as related
+            interp = self._interp(parsed, place, metrics[0].metric)
+            return self._missing_pair(query, parsed, place, metrics[0].metric, interp, places)
+        chosen = next((hit, selection) for c, hit, selection in candidates if c is decision.best)
+        metric, selection = chosen
+        facts = self.store.by_place_metric[(place, metric.metric)]
         interp = self._interp(parsed, place, metric.metric)
-        if not facts:
-            return self._missing_pair(query, parsed, place, metric.metric, interp, places)
-        selection = select_period(facts, parsed.period, open_end=parsed.open_end, whole_year=parsed.whole_year)
-        base_score = parsed.places[0].similarity * min(1.0, metric.coverage)
+        base_score = decision.best.score
         if len(places) > len(covered) and covered:
             # another named place (a partner country, a province) the figure is not about
             others = ", ".join(self.store.place_name(p) for p in places if p not in covered)
@@ -332,10 +341,13 @@ class Engine:
                 query, parsed, interp, list(selection.facts) or list(facts),
                 reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
             )
-        # a clearly better reading names a metric this place lacks ("domestic tourist
-        # arrivals"): the figure of a weaker reading is offered, not given as the answer
-        outranked = metric.metric != metrics[0].metric and metric.strength < metrics[0].strength * METRIC_TIE
-        if selection.status is Status.ANSWERED and (outranked or not self._confident(metric)):
+        if decision.verdict is Verdict.AMBIGUOUS:
+            listed = [selection.facts[0]] if selection.facts else []
+            for rival in decision.rivals:
+                rival_selection = next(sel for c, _, sel in candidates if c is rival)
+                listed.extend(rival_selection.facts[:1])
+            return self._ambiguous(query, parsed, self._interp(parsed, place, None), listed, base_score * 0.7)
+        if selection.status is Status.ANSWERED and decision.verdict is Verdict.WEAK:
             asked = " ".join(w for w in parsed.text.split() if w) or interp.title
             return self._nearest(
                 query, parsed, interp, list(selection.facts),
@@ -351,39 +363,33 @@ class Engine:
             reason=f"No figure for {interp.title}.", score=base_score * 0.5,
         )
 
-    @staticmethod
-    def _confident(metric: MetricHit) -> bool:
-        return (
-            metric.heads  # a question about a share, a growth or a rank gets one, or nothing
-            and not metric.conflict  # "per capita GDP" is not per capita income
-            and metric.coverage >= ANSWER_MIN_COVERAGE
-            and metric.query_coverage >= ANSWER_MIN_QUERY_COVERAGE
+    def candidate(
+        self, parsed: ParsedQuery, place: str, similarity: float, hit: MetricHit, top: MetricHit
+    ) -> tuple[Candidate, MetricHit, Selection]:
+        """One reading of the question against the facts the store has for it, with its features."""
+        facts = self.store.by_place_metric[(place, hit.metric)]
+        selection = select_period(facts, parsed.period, open_end=parsed.open_end, whole_year=parsed.whole_year)
+        fact = selection.facts[0] if selection.facts else facts[0]
+        unexplained = parsed.unexplained(hit)
+        quote = self._quote_words(fact)
+        evidence = sum(w in quote for w in unexplained) / len(unexplained) if unexplained else 0.0
+        # a head word the alias leaves out but the fact's own sentence says ("capacity
+        # expanded") is honoured by that fact
+        heads = hit.heads or all(w in quote for w in unexplained if w in self.index.head_words)
+        # a reading that ignores the question's head word ("grow") is no rival to one that doesn't
+        honouring = [m.strength for m in parsed.metrics if m.heads] or [m.strength for m in parsed.metrics]
+        best = max(honouring, default=0.0)
+        features = Features(
+            place=similarity,
+            alias=hit.coverage,
+            explained=hit.query_coverage,
+            evidence=evidence,
+            rank=hit.strength / best if best else 1.0,
+            heads=heads,
+            conflict=hit.conflict,
+            kind=parsed.kind is None or fact.unit in parsed.kind[1],
         )
-
-    def _choose_metric(
-        self, place: str, metrics: list[MetricHit], parsed_metrics: Sequence[MetricHit] = ()
-    ) -> MetricHit | None:
-        """The best metric; None when two metrics the place has are about equally good."""
-        top = metrics[0]
-        available = self.metrics_by_place.get(place, set())
-        # a reading that ignores the question's head word ("share") is no rival to one that doesn't
-        close = [m for m in metrics if m.strength >= top.strength * METRIC_TIE and (m.heads or not top.heads)]
-        close_available = [m for m in close if m.metric in available]
-        if top.metric in available:
-            rivals = [m for m in close_available if m.metric != top.metric and m.coverage >= top.coverage]
-            return None if rivals else top
-        # the best reading is a metric this place lacks: a rival it has must explain as
-        # much of the question ("foreign tourists" is not all tourists)
-        close_available = [m for m in close_available if m.query_coverage >= top.query_coverage]
-        if len(close_available) == 1:
-            return close_available[0]
-        if len(close_available) > 1:
-            return None
-        # The best reading names a metric this place lacks ("growth" of a zone that only
-        # has trade growth): take the best one the place has that explains as much of
-        # the question. Whether that is confident enough to answer is decided later.
-        fallback = [m for m in parsed_metrics if m.metric in available and m.query_coverage >= top.query_coverage]
-        return max(fallback, key=lambda m: m.strength) if fallback else top
+        return Candidate(hit.metric, features, score(features)), hit, selection
 
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:
@@ -551,7 +557,7 @@ class Engine:
     ) -> Answer:
         facts: list[Fact] = []
         for place in places:
-            metric = self._choose_metric(place, metrics) or metrics[0]
+            metric = next((m for m in metrics if (place, m.metric) in self.store.by_place_metric), metrics[0])
             selection = select_period(self.store.by_place_metric.get((place, metric.metric), ()), parsed.period)
             if selection.status is Status.ANSWERED:
                 facts.append(selection.facts[0])
@@ -562,18 +568,6 @@ class Engine:
         )
         if not facts:
             return self._not_found(query, parsed, interp, f"No figure for {interp.title}.")
-        return self._ambiguous(query, parsed, interp, facts, 0.4)
-
-    def _tied_metrics(self, query: str, parsed: ParsedQuery, place: str, metrics: list[MetricHit]) -> Answer:
-        available = self.metrics_by_place.get(place, set())
-        top = metrics[0].strength
-        facts: list[Fact] = []
-        for m in metrics:
-            if m.metric in available and m.strength >= top * METRIC_TIE:
-                selection = select_period(self.store.by_place_metric[(place, m.metric)], parsed.period)
-                if selection.facts:
-                    facts.append(selection.facts[0])
-        interp = self._interp(parsed, place, None)
         return self._ambiguous(query, parsed, interp, facts, 0.4)
 
     def _missing_pair(

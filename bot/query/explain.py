@@ -80,12 +80,23 @@ def explain(engine: Engine, query: str) -> str:
         lines.append(f"currency: {parsed.currency[0]} ('{parsed.currency[1]}')")
     lines.append("readings (metric: strength = alias score x question explained; alias coverage; heads; conflict):")
     for hit in parsed.metrics[:5]:
-        available = [p for p in (h.place for h in parsed.places) if (p, hit.metric) in engine.store.by_place_metric]
         lines.append(
             f"  {engine.store.metric_name(hit.metric):48} strength {hit.strength:5.2f}  alias {hit.coverage:4.2f}  "
             f"question {hit.query_coverage:4.2f}  heads {'yes' if hit.heads else 'NO '}  "
-            f"conflict {'YES' if hit.conflict else 'no '}  facts here: {'yes' if available else 'no'}"
+            f"conflict {'YES' if hit.conflict else 'no '}"
         )
+    if parsed.places and parsed.metrics:
+        place = parsed.places[0]
+        where = engine.store.place_name(place.place)
+        lines.append(f"candidates in {where} (bot/query/scoring.py: score, threshold, margin):")
+        for hit in parsed.metrics[:5]:
+            if (place.place, hit.metric) not in engine.store.by_place_metric:
+                continue
+            candidate, _, selection = engine.candidate(parsed, place.place, place.similarity, hit, parsed.metrics[0])
+            lines.append(
+                f"  {engine.store.metric_name(hit.metric):48} score {candidate.score:4.2f}  "
+                f"{candidate.features.as_row()}  period: {selection.status.value}"
+            )
     lines.append(f"decision: {answer.status.value} (score {answer.score:.2f})")
     lines.append(f"because:  {answer.message}")
     return "\n".join(lines)

@@ -40,6 +40,13 @@ class Currency:
 
 
 @dataclass(frozen=True)
+class Kind:
+    key: str
+    words: tuple[re.Pattern[str], ...]
+    units: frozenset[str]  # the fact units that answer a question of this kind
+
+
+@dataclass(frozen=True)
 class Lexicon:
     stop_words: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()  # dropped from questions, never from aliases
@@ -53,6 +60,7 @@ class Lexicon:
     operators: tuple[tuple[str, re.Pattern[str]], ...] = ()
     operator_evidence: Mapping[str, frozenset[str]] = field(default_factory=dict)
     currencies: tuple[Currency, ...] = ()
+    kinds: tuple[Kind, ...] = ()
     qualifiers: frozenset[str] = frozenset()
     phonetic: tuple[tuple[str, str], ...] = ()
 
@@ -104,6 +112,13 @@ class Lexicon:
                 match = pattern.search(folded)
                 if match is not None:
                     return currency, match.group(0).strip()
+        return None
+
+    def kind(self, folded: str) -> Kind | None:
+        """The kind of figure asked ("how many": a count), when the question says."""
+        for kind in self.kinds:
+            if any(p.search(folded) for p in kind.words):
+                return kind
         return None
 
     def phonetic_key(self, word: str) -> str:
@@ -165,6 +180,12 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
             raise LexiconError(f"{name}: currencies.{key} needs 'words:' and 'printed:'")
         patterns = tuple(_compile(p, f"{name}: currencies.{key}") for p in _strings(body.get("words"), key))
         currencies.append(Currency(str(key), patterns, tuple(_strings(body.get("printed"), key))))
+    kinds = []
+    for key, body in (data.get("kinds") or {}).items():
+        if not isinstance(body, dict):
+            raise LexiconError(f"{name}: kinds.{key} needs 'words:' and 'units:'")
+        patterns = tuple(_compile(p, f"{name}: kinds.{key}") for p in _strings(body.get("words"), key))
+        kinds.append(Kind(str(key), patterns, frozenset(_strings(body.get("units"), key))))
     chinese = sorted(_pairs(data.get("chinese"), f"{name}: chinese"), key=lambda pair: -len(pair[0]))
     return Lexicon(
         stop_words=frozenset(_strings(data.get("stop_words"), f"{name}: stop_words")),
@@ -182,6 +203,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         period_phrases=_rewrites(data.get("period_phrases"), f"{name}: period_phrases"),
         operators=tuple(operators),
         currencies=tuple(currencies),
+        kinds=tuple(kinds),
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
         phonetic=tuple(_pairs(data.get("phonetic"), f"{name}: phonetic")),
     )

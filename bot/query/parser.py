@@ -52,6 +52,7 @@ class MetricHit:
     query_coverage: float = 1.0  # share of the query's metric words this alias explains
     heads: bool = True  # explains every head word of the question ("share", "growth", "rank")
     conflict: bool = False  # leaves unexplained a word that by itself names another metric
+    positions: frozenset[int] = frozenset()  # the question's content words this reading explains
 
     @property
     def strength(self) -> float:
@@ -75,6 +76,12 @@ class ParsedQuery:
     currency: tuple[str, str] | None = None  # a currency asked for: (key, the words asking it)
     period_unread: tuple[str, ...] = ()  # period words left after the period was read
     second_period: Period | None = None  # another period the question names besides the one read
+    content: tuple[str, ...] = ()  # the question's content words (folded), which readings explain
+    kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
+
+    def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
+        """The content words a reading leaves unexplained (numbers aside)."""
+        return tuple(t for i, t in enumerate(self.content) if i not in hit.positions and not t.isdigit())
 
     @property
     def place(self) -> str | None:
@@ -97,6 +104,7 @@ class QueryParser:
         folded = lex.rewrite_periods(lex.rewrite(chinese_periods(folded)))
         operator = lex.operator(folded)
         currency = lex.currency(folded)
+        kind = lex.kind(folded)
         found = extract_period(folded, today)
         rest = found.rest
         # a second period phrase ("... back in 2012") leaves the question two periods
@@ -144,6 +152,7 @@ class QueryParser:
             currency=(currency[0].key, currency[1]) if currency else None,
             period_unread=tuple(w for w in remaining if w in lex.period_words),
             second_period=second_period,
+            kind=(kind.key, kind.units) if kind else None,
             places=tuple(places),
             metrics=tuple(metrics),
             period=found.period,
@@ -152,6 +161,7 @@ class QueryParser:
             open_end=found.open_end,
             whole_year=found.whole_year,
             remaining=remaining,
+            content=tuple(content),
         )
 
     # -- places ---------------------------------------------------------
@@ -324,11 +334,11 @@ class QueryParser:
                     query_coverage(key),
                     head_positions <= explained[key],
                     conflict(key),
+                    frozenset(positions | explained[key]),
                 )
-                for key, (score, coverage, _) in ranked[:12]
+                for key, (score, coverage, positions) in ranked[:12]
             ),
             key=lambda h: (not h.heads, -h.strength, -h.score, h.metric),
         )[:8]
-        # the words the first reading uses; the rest are "remaining"
         # the words the first reading explains, by any of its aliases; the rest are "remaining"
-        return hits, (set(best[hits[0].metric][2]) | explained[hits[0].metric]) if hits else set()
+        return hits, set(hits[0].positions) if hits else set()
