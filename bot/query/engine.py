@@ -250,10 +250,16 @@ class Engine:
     def _states_operation(self, fact: Fact, kind: str, evidence: frozenset[str]) -> bool:
         """The fact itself is the derived figure asked: a cumulative total, an average annual rate."""
         said = self.store.vocabulary.lexicon.operator_evidence.get(kind, frozenset())
-        name = set(words(self.store.metric_name(fact.metric)))
-        if fact.change is not None and kind == "average" and fact.change.kind == "average_annual":
-            return True
-        return bool(said & (evidence | name)) or (kind == "sum" and fact.period.kind is PeriodKind.SPAN)
+        metric = self.store.vocabulary.metrics.get(fact.metric)
+        names = {w for name in (metric.name, *metric.aliases) for w in words(name)} if metric else set()
+        if kind == "average":
+            # an average the document states: the metric is one ("average altitude", "average
+            # income"), or the figure is an average annual rate of change
+            stated_rate = fact.change is not None and fact.change.kind == "average_annual" and fact.unit == "percent"
+            return stated_rate or bool(said & names)
+        if kind == "sum":  # a figure over a span of years is the total the document states
+            return fact.period.kind is PeriodKind.SPAN or bool(said & (evidence | names))
+        return bool(said & (evidence | names))
 
     def looks_like_name(self, word: str, *, in_place_slot: bool = False) -> bool:
         """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one.
@@ -376,6 +382,10 @@ class Engine:
         # a head word the alias leaves out but the fact's own sentence says ("capacity
         # expanded") is honoured by that fact
         heads = hit.heads or all(w in quote for w in unexplained if w in self.index.head_words)
+        # a word that by itself names another metric ("cement" read as GDP growth) asks
+        # something else, unless the fact's own sentence says it ("high-altitude data center")
+        solo = self.index.solo_metrics
+        conflict = any(w in solo and hit.metric not in solo[w] and w not in quote for w in unexplained)
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't
         honouring = [m.strength for m in parsed.metrics if m.heads] or [m.strength for m in parsed.metrics]
         best = max(honouring, default=0.0)
@@ -386,7 +396,7 @@ class Engine:
             evidence=evidence,
             rank=hit.strength / best if best else 1.0,
             heads=heads,
-            conflict=hit.conflict,
+            conflict=conflict,
             kind=parsed.kind is None or fact.unit in parsed.kind[1],
         )
         return Candidate(hit.metric, features, score(features)), hit, selection
@@ -535,7 +545,8 @@ class Engine:
             selection = select_period(self.store.by_place_metric[(place, metric)], parsed.period)
             if selection.status is Status.ANSWERED:
                 answers.append(selection.facts[0])
-        unknown = [w for w in parsed.remaining if self.looks_like_name(w, in_place_slot=True)]
+        asked = set(words(parsed.operator[1])) if parsed.operator else set()
+        unknown = [w for w in parsed.remaining if w not in asked and self.looks_like_name(w, in_place_slot=True)]
         if unknown:
             # a name where a place would be: say which places we do have
             reason = f"I don't know the place '{' '.join(unknown)}'."

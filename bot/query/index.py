@@ -163,12 +163,17 @@ class VocabularyIndex:
         ]
         # words that are by themselves the name of a metric ("GDP", "population"): a
         # question that says one and is read as another metric asks something else
+        # ("cement" in "cement output growth" read as GDP growth). Only distinctive words:
+        # one shared by many metrics ("trade", "growth") names none of them by itself.
         solo: defaultdict[str, set[str]] = defaultdict(set)
         for metric in vocabulary.metrics.values():
-            name_tokens = lex.content_tokens(metric.name)
-            if len(name_tokens) == 1:
-                solo[name_tokens[0]].add(metric.key)
-        self.solo_metrics = {t: frozenset(keys) for t, keys in solo.items()}
+            for name in (metric.name, *metric.aliases):
+                name_tokens = lex.content_tokens(name)
+                word = name_tokens[0] if len(name_tokens) == 1 else ""
+                distinctive = self.token_df.get(word, 0) <= 2 and word not in lex.weak_words
+                if word and (name == metric.name or distinctive):
+                    solo[word].add(metric.key)
+        self.solo_metrics = {t: frozenset(keys) for t, keys in solo.items()}  # units are added below
         self.aliases_by_token: defaultdict[str, list[int]] = defaultdict(list)
         for i, alias in enumerate(self.aliases):
             for token in alias.tokens:
@@ -190,6 +195,8 @@ class VocabularyIndex:
                 for t in lex.content_tokens(name):
                     unit_of_token[t].add(unit.key)
         self.unit_of_token = {t: frozenset(keys) for t, keys in unit_of_token.items()}
+        # a measurement word ("km", "hours") names no metric by itself
+        self.solo_metrics = {t: keys for t, keys in self.solo_metrics.items() if t not in self.unit_of_token}
         self.metric_units = {m: frozenset(units) for m, units in (metric_units or {}).items()}
         self.metric_token_set = frozenset(self.metric_tokens)
         self.place_token_set = frozenset(t for text in self.place_texts for t in text.split())

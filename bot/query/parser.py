@@ -26,7 +26,7 @@ STRAY_WEIGHT = 0.5
 
 # slash-command style fields typed as text: "place:Tibet metric:trade period:2023"
 _FIELD_LABEL = re.compile(
-    r"\b(?:place|metric|period|query|location|region|year|date|time|figure|indicator|stat|what|where|when)\s*[:=]"
+    r"\b(?:place|metric|period|query|location|region|year|date|time|figure|indicator|stat|what|where|when|partner)\s*[:=]"
 )
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
 _FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
