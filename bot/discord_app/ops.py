@@ -26,13 +26,15 @@ def live_state(bot: FactBot) -> LiveState:
 
 
 def gateway_connected(bot: FactBot) -> bool:
+    """The gateway socket is open. Not `is_ready()`: READY waits for every guild's data
+    (seconds on a big bot) while the bot already receives and answers messages."""
     ws = bot.ws
-    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+    return not bot.is_closed() and ws is not None and ws.open
 
 
 def health(bot: FactBot) -> list[PartHealth]:
     parts = [
-        PartHealth("gateway", True, f"connected, {bot.latency * 1000:.0f} ms heartbeat")
+        PartHealth("gateway", True, f"connected, heartbeat {bot.latency * 1000:.0f} ms")
         if gateway_connected(bot)
         else PartHealth("gateway", False, "not connected to Discord"),
     ]
