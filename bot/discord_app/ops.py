@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from bot.discord_app.client import FactBot
-from bot.ops.http import OpsServer, PartHealth
+from bot.ops.health import Check
+from bot.ops.http import OpsServer
 from bot.ops.metrics import LiveState
 
 
@@ -32,22 +33,22 @@ def gateway_connected(bot: FactBot) -> bool:
     return not bot.is_closed() and ws is not None and ws.open
 
 
-def health(bot: FactBot) -> list[PartHealth]:
+def health(bot: FactBot) -> list[Check]:
     parts = [
-        PartHealth("gateway", True, f"connected, heartbeat {bot.latency * 1000:.0f} ms")
+        Check("gateway", True, f"connected, heartbeat {bot.latency * 1000:.0f} ms")
         if gateway_connected(bot)
-        else PartHealth("gateway", False, "not connected to Discord"),
+        else Check("gateway", False, "not connected to Discord"),
     ]
     facts = len(bot.service.store.facts)
-    parts.append(PartHealth("store", facts > 0, f"{facts} facts loaded" if facts else "the store has no facts"))
+    parts.append(Check("store", facts > 0, f"{facts} facts loaded" if facts else "the store has no facts"))
     querylog = bot.querylog
     if querylog is None:
-        parts.append(PartHealth("querylog", False, "no query log"))
+        parts.append(Check("querylog", False, "no query log"))
     elif querylog.available:
-        parts.append(PartHealth("querylog", True, f"{querylog.path} writable, {querylog.pending} row(s) queued"))
+        parts.append(Check("querylog", True, f"{querylog.path} writable, {querylog.pending} row(s) queued"))
     else:
         parts.append(
-            PartHealth("querylog", False, f"{querylog.path} not writable; {querylog.pending} row(s) wait in memory")
+            Check("querylog", False, f"{querylog.path} not writable; {querylog.pending} row(s) wait in memory")
         )
     return parts
 

@@ -26,6 +26,7 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord_app.client import FactBot, create_bot
+from bot.discord_app.ops import ops_server
 from bot.discord_app.sync import SyncResult
 from bot.ops.http import ListenError
 from bot.querylog import QueryLog, QueryLogError
@@ -119,8 +120,6 @@ async def _ops_listener(bot: FactBot, settings: Settings) -> AsyncIterator[None]
     if settings.metrics_port is None:
         yield
         return
-    from bot.discord_app.ops import ops_server
-
     server = ops_server(bot, bind=settings.metrics_bind, port=settings.metrics_port)
     await server.start()
     try:

@@ -14,24 +14,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from bot.ops.health import Check
 from bot.ops.metrics import QueryMetrics
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PartHealth:
-    part: str
-    ok: bool
-    detail: str
-
-
-HealthProbe = Callable[[], list[PartHealth]]
+HealthProbe = Callable[[], list[Check]]
 
 
 class ListenError(Exception):

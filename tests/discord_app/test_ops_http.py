@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
+import socket
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.discord_app.ops import ops_server
+from bot.discord_app.runner import serve
 from bot.ops.http import OpsServer
-from tests.discord_app.harness import Harness
+from tests.discord_app.harness import Harness, make_settings
+from tests.fakediscord import FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -135,3 +140,48 @@ async def test_healthz_is_200_when_all_is_well_and_503_naming_the_part_that_fail
     failing = json.loads(body)["failing"]
     assert set(failing) == {"gateway", "querylog"}
     assert "not connected" in failing["gateway"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_serve_listens_on_the_metrics_port_while_it_runs_and_not_after(tmp_path: Path) -> None:
+    port = _free_port()
+    stop = asyncio.Event()
+    async with FakeDiscord(patch_client=False) as fake:
+        settings = make_settings(
+            tmp_path, fake.config, api_base=fake.api_base, gateway_url=fake.gateway_url, metrics_port=port
+        )
+        task = asyncio.create_task(serve(settings, stop=stop))
+        await fake.wait_until_connected()
+        await fake.send_message("!trade xizang 2023")
+        await fake.wait_for_reply(fake.channel_id)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200, await response.text()
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                samples = _samples(await response.text())
+        assert samples[("factbot_queries_total", (("status", "answered"), ("surface", "prefix")))] == 1
+        stop.set()
+        assert await asyncio.wait_for(task, 15) == 0
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass
+
+
+async def test_serve_with_its_metrics_port_taken_exits_non_zero_with_one_clear_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        async with FakeDiscord(patch_client=False) as fake:
+            settings = make_settings(
+                tmp_path, fake.config, api_base=fake.api_base, gateway_url=fake.gateway_url, metrics_port=port
+            )
+            assert await asyncio.wait_for(serve(settings), 15) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port} for metrics" in errors[0]

@@ -13,8 +13,8 @@ import pytest
 
 from bot.cli import main as cli_main
 from bot.config import Settings
-from bot.ops.health import check_live
-from bot.ops.http import OpsServer, PartHealth
+from bot.ops.health import Check, check_live
+from bot.ops.http import OpsServer
 from bot.ops.metrics import QueryMetrics
 from bot.querylog.schema import SCHEMA_VERSION
 from tests.helpers import ROOT, copy_store
@@ -85,7 +85,7 @@ def test_health_fails_when_the_database_is_locked_by_another_writer(
 
 
 async def test_health_live_reports_the_running_bots_failing_part(tmp_path: Path) -> None:
-    parts = [PartHealth("gateway", False, "not connected to Discord"), PartHealth("store", True, "133 facts")]
+    parts = [Check("gateway", False, "not connected to Discord"), Check("store", True, "133 facts")]
     server = OpsServer(QueryMetrics(), lambda: parts, bind="127.0.0.1", port=0)
     await server.start()
     try:
@@ -93,7 +93,7 @@ async def test_health_live_reports_the_running_bots_failing_part(tmp_path: Path)
         settings = Settings(metrics_port=server.port, data_dir=tmp_path, db_path=tmp_path / "db.sqlite3")
         failed = await asyncio.to_thread(check_live, settings)
         assert not failed.ok and "503" in failed.detail and "gateway: not connected to Discord" in failed.detail
-        parts[0] = PartHealth("gateway", True, "connected")
+        parts[0] = Check("gateway", True, "connected")
         ok = await asyncio.to_thread(check_live, settings)
         assert ok.ok, ok.detail
     finally:
