@@ -1,18 +1,34 @@
-# The few commands a person types. Each sets itself up: a virtualenv in .venv
-# with the project and its dev extra installed, re-installed when
-# pyproject.toml changes.
+# The few commands a person types. Each sets itself up on a machine with only
+# python3 and make: `uv` (pinned) goes into .tools, then .venv is synced from
+# uv.lock with the project (editable) and its dev extra. Re-synced when
+# pyproject.toml or uv.lock changes; a lock that no longer matches
+# pyproject.toml stops the build with the command that fixes it.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# uv: use this machine's python3, never download an interpreter.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run console test lint check bench clean
+.PHONY: install run console test lint check bench lock clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) lock --check --quiet || { echo "uv.lock is out of date with pyproject.toml: run 'make lock' and commit uv.lock" >&2; exit 1; }
+	$(UV) sync --frozen --extra dev --python python3 --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing dependencies in pyproject.toml: regenerate uv.lock and commit it.
+lock: | $(UV)
+	$(UV) lock
 
 run: $(STAMP)
 	$(VENV)/bin/factbot run
@@ -21,8 +37,9 @@ console: $(STAMP)
 	$(VENV)/bin/factbot console
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/ruff check bot tests bench setup.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint deploy/Dockerfile
 
 check: $(STAMP)
 	$(VENV)/bin/factbot check
@@ -34,4 +51,4 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -6,11 +6,13 @@ import argparse
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.commands import CommandRouter, Reply, source_detail, sources_text
 from bot.config import ConfigError, Settings
+from bot.ops.files import make_files_private
 from bot.querylog.cli import add_stats_command
 from bot.recorder import BlockingQueryLog, record_for
 from bot.render_text import answer_text
@@ -98,7 +100,27 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
             querylog.close()
 
 
+NO_TOKEN_NO_CONSOLE = (
+    "factbot run: DISCORD_TOKEN is not set and there is no terminal for the console; set DISCORD_TOKEN "
+    "(environment, env file or .env, see README) to connect to Discord"
+)
+
+
+def _stdin_is_null() -> bool:
+    """No input can ever come: stdin closed or /dev/null (a container, a service unit)."""
+    try:
+        here, null = os.fstat(0), os.stat(os.devnull)
+    except OSError:
+        return True
+    # compared by device number: in a container /dev/null is the host's, bind-mounted
+    return stat.S_ISCHR(here.st_mode) and here.st_rdev == null.st_rdev
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token and _stdin_is_null():
+        # a console on a closed stdin would exit 0 at once and look like success
+        print(NO_TOKEN_NO_CONSOLE, file=sys.stderr)
+        return 2
     if not settings.token:
         print(
             "No DISCORD_TOKEN set: starting the local console. To connect to Discord, put "
@@ -169,11 +191,13 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.Argument
     """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
     from bot.analysis_cli import register as add_analysis_commands  # series, compare; matplotlib only for --png
     from bot.discord_app.cli import register as add_sync_command  # imports no discord.py until `sync` runs
+    from bot.ops.cli import register as add_ops_commands  # health, backup
 
     found: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
         add_stats_command,
         add_sync_command,
         add_analysis_commands,
+        add_ops_commands,
     ]
     return found
 
@@ -181,6 +205,7 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.Argument
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    make_files_private()  # before anything is created: database, WAL, spool, key, backups are 0600
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

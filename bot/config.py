@@ -6,6 +6,7 @@ is held here and nowhere else; `Settings.__repr__` never shows it.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,14 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot.locations import CHECKOUT_ROOT, StoreNotFoundError, default_data_dir, default_store_dirs
+
+# Kept for callers that still import it: the repository root when run from a checkout.
+PROJECT_ROOT = CHECKOUT_ROOT
+DB_FILE = "factbot.sqlite3"
+DEFAULT_METRICS_BIND = "127.0.0.1"
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -34,50 +42,105 @@ def _int(raw: str, name: str) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _port(raw: str, name: str) -> int:
+    port = _int(raw, name)
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"{name} must be a TCP port between 0 and 65535, not {port}")
+    return port
+
+
+def _default_facts_dir() -> Path:
+    return default_store_dirs()[0]
+
+
+def _default_seeds_dir() -> Path:
+    return default_store_dirs()[1]
+
+
+def _default_data_dir() -> Path:
+    return default_data_dir(os.environ.get("STATE_DIRECTORY"))
+
+
+def _default_db_path() -> Path:
+    return _default_data_dir() / DB_FILE
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The settings in `path`; empty (with one warning) when it exists but cannot be read.
+
+    `.env` is a convenience for a checkout. Under systemd the settings come from
+    `EnvironmentFile=`, which systemd reads as root; a root-owned `.env` in the
+    working directory must not stop a bot that runs as another user.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(encoding="utf-8") as stream:
+            values = dotenv_values(stream=stream)
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("cannot read %s (%s); going on with the environment only", path, exc)
+        return {}
+    return {k: v for k, v in values.items() if v is not None}
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
     prefix: str = "!"
     admin_ids: frozenset[int] = frozenset()
-    facts_dir: Path = PROJECT_ROOT / "facts"
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    data_dir: Path = PROJECT_ROOT / "data"
-    db_path: Path = PROJECT_ROOT / "data" / "factbot.sqlite3"
+    facts_dir: Path = field(default_factory=_default_facts_dir)
+    seeds_dir: Path = field(default_factory=_default_seeds_dir)
+    data_dir: Path = field(default_factory=_default_data_dir)
+    db_path: Path = field(default_factory=_default_db_path)
     dev_guild: int | None = None
     api_base: str | None = None
     gateway_url: str | None = None
     log_raw_user_ids: bool = False
     log_retention_days: int = 90
     log_level: str = "INFO"
+    metrics_port: int | None = None
+    metrics_bind: str = DEFAULT_METRICS_BIND
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
         """Read settings: the process environment wins over `.env`."""
-        values: dict[str, str] = {}
-        dotenv = env_file if env_file is not None else Path.cwd() / ".env"
-        if dotenv.is_file():
-            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values = read_env_file(env_file if env_file is not None else Path.cwd() / ".env")
         values.update(os.environ if environ is None else environ)
 
         def get(name: str) -> str | None:
             value = values.get(name, "").strip()
             return value or None
 
-        facts_dir = Path(get("FACTBOT_FACTS_DIR") or PROJECT_ROOT / "facts")
-        data_dir = Path(get("FACTBOT_DATA_DIR") or PROJECT_ROOT / "data")
+        facts_setting = get("FACTBOT_FACTS_DIR")
+        seeds_setting = get("FACTBOT_SEEDS_DIR")
+        if facts_setting:
+            facts_dir = Path(facts_setting)
+            # a curated store elsewhere keeps its documents beside its facts unless told otherwise
+            seeds_dir = Path(seeds_setting) if seeds_setting else facts_dir.parent / "seeds"
+        else:
+            try:
+                facts_dir, default_seeds = default_store_dirs()
+            except StoreNotFoundError as exc:
+                raise ConfigError(str(exc)) from exc
+            seeds_dir = Path(seeds_setting) if seeds_setting else default_seeds
+        data_setting = get("FACTBOT_DATA_DIR")
+        data_dir = Path(data_setting) if data_setting else default_data_dir(get("STATE_DIRECTORY"))
         dev_guild = get("FACTBOT_DEV_GUILD")
+        metrics_port = get("FACTBOT_METRICS_PORT")
         return cls(
             token=get("DISCORD_TOKEN"),
             prefix=get("FACTBOT_PREFIX") or "!",
             admin_ids=_ids(get("FACTBOT_ADMIN_IDS") or "", "FACTBOT_ADMIN_IDS"),
             facts_dir=facts_dir,
-            seeds_dir=Path(get("FACTBOT_SEEDS_DIR") or facts_dir.parent / "seeds"),
+            seeds_dir=seeds_dir,
             data_dir=data_dir,
-            db_path=Path(get("FACTBOT_DB") or data_dir / "factbot.sqlite3"),
+            db_path=Path(get("FACTBOT_DB") or data_dir / DB_FILE),
             dev_guild=_int(dev_guild, "FACTBOT_DEV_GUILD") if dev_guild else None,
             api_base=get("FACTBOT_DISCORD_API_BASE"),
             gateway_url=get("FACTBOT_DISCORD_GATEWAY_URL"),
             log_raw_user_ids=(get("FACTBOT_LOG_RAW_USER_IDS") or "0") in {"1", "true", "yes"},
             log_retention_days=_int(get("FACTBOT_LOG_RETENTION_DAYS") or "90", "FACTBOT_LOG_RETENTION_DAYS"),
             log_level=(get("FACTBOT_LOG_LEVEL") or "INFO").upper(),
+            metrics_port=_port(metrics_port, "FACTBOT_METRICS_PORT") if metrics_port else None,
+            metrics_bind=get("FACTBOT_METRICS_BIND") or DEFAULT_METRICS_BIND,
         )

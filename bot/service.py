@@ -7,6 +7,7 @@ end, so a reload in the middle of a query cannot mix two stores.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from bot.query.engine import Engine
@@ -66,6 +67,7 @@ class FactService:
         self.paths = paths
         self._engine = engine
         self._lock = threading.Lock()  # one reload at a time; readers never wait
+        self.loaded_at = time.time()  # Unix time of the last successful load or reload (for metrics)
 
     @classmethod
     def load(cls, paths: StorePaths) -> FactService:
@@ -90,4 +92,5 @@ class FactService:
                 return ReloadResult(ok=False, problems=tuple(problems))
             engine = Engine(store)
             old, self._engine = self._engine, engine
+            self.loaded_at = time.time()
             return ReloadResult(ok=True, diff=diff_stores(old.store, store))

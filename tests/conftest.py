@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -14,3 +15,12 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
     """A running fake Discord with discord.py pointed at it; stopped and un-patched after the test."""
     async with FakeDiscord() as fake:
         yield fake
+
+
+@pytest.fixture(autouse=True)
+def _restore_umask() -> Iterator[None]:
+    """`factbot`'s main() makes the process umask private; keep that inside the test that called it."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)

@@ -38,6 +38,7 @@ from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.safety import escape_text
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
+from bot.ops.metrics import QueryMetrics
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 
@@ -127,6 +128,7 @@ class FactBot(commands.Bot):
         self.router = CommandRouter(service, settings.prefix)
         self.answers = ReplyCache(self.router)  # what the cogs ask through
         self.auto_sync = auto_sync
+        self.metrics = QueryMetrics()  # counted in record_query; served by bot.discord_app.ops
         # The latest exceptions a command, interaction or query handler raised, for tests
         # and health checks (bounded: a bot that runs for months must not grow); the user
         # saw an apology, the log has the traceback.

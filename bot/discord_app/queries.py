@@ -115,6 +115,7 @@ def _record_of(origin: Origin, query: str, status: str, started: float, *, error
 
 async def record_query(bot: FactBot, rec: QueryRecord) -> None:
     """Write the row before the reply goes out; the log answers within its bounded wait."""
+    bot.metrics.observe(rec)
     if bot.querylog is None:
         return
     try:

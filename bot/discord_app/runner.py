@@ -17,7 +17,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import discord
 import yarl
@@ -26,7 +26,9 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord_app.client import FactBot, create_bot
+from bot.discord_app.ops import ops_server
 from bot.discord_app.sync import SyncResult
+from bot.ops.http import ListenError
 from bot.querylog import QueryLog, QueryLogError
 from bot.service import FactService
 from bot.store import StorePaths
@@ -102,10 +104,28 @@ async def serve(
             return EXIT_FAILED
         try:
             bot = create_bot(settings, service, querylog)
-            return await _run_until_stopped(bot, settings.token, stop or asyncio.Event())
+            async with _ops_listener(bot, settings):
+                return await _run_until_stopped(bot, settings.token, stop or asyncio.Event())
+        except ListenError as exc:  # the metrics port is taken or cannot be bound
+            log.error("%s", exc)
+            return EXIT_FAILED
         finally:
             await querylog.close()
             log.info("query log closed")
+
+
+@contextlib.asynccontextmanager
+async def _ops_listener(bot: FactBot, settings: Settings) -> AsyncIterator[None]:
+    """/metrics and /healthz while the bot runs, when FACTBOT_METRICS_PORT is set."""
+    if settings.metrics_port is None:
+        yield
+        return
+    server = ops_server(bot, bind=settings.metrics_bind, port=settings.metrics_port)
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop()
 
 
 async def _run_until_stopped(bot: FactBot, token: str, stop: asyncio.Event) -> int:

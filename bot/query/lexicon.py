@@ -19,7 +19,6 @@ import yaml
 from bot.query.text import singular, words
 
 LEXICON_FILE = "lexicon.yaml"
-DEFAULT_LEXICON = Path(__file__).resolve().parent.parent.parent / "facts" / LEXICON_FILE
 
 
 class LexiconError(ValueError):
@@ -209,9 +208,9 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
     )
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Read a lexicon file; a missing file is the shipped default."""
-    source = path if path.is_file() else DEFAULT_LEXICON
+def load_lexicon(path: Path, default: Path | None = None) -> Lexicon:
+    """Read a lexicon file; a store without one reads `default` (the shipped lexicon)."""
+    source = path if path.is_file() or default is None else default
     try:
         # every scalar of a lexicon is text: the base loader keeps "on", "no" and "yes" as words
         data = yaml.load(source.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.locations import StoreNotFoundError, default_store_dirs
 from bot.query.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from bot.store.model import Change, Fact, Metric, Place, Source, Unit, Vocabulary
 from bot.store.periods import PeriodError, parse_period
@@ -103,6 +104,14 @@ def _section(
     return entries
 
 
+def _shipped_lexicon() -> Path | None:
+    """The lexicon of the store factbot ships with, for a curated store that has none of its own."""
+    try:
+        return default_store_dirs()[0] / LEXICON_FILE
+    except StoreNotFoundError:
+        return None
+
+
 def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
     try:
         data = load_yaml(path)
@@ -128,7 +137,7 @@ def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
         if place.within is not None and place.within not in places:
             out.add(path, 0, f"place {place.key} is within unknown place {place.within!r}")
     try:
-        lexicon = load_lexicon(path.parent / LEXICON_FILE)
+        lexicon = load_lexicon(path.parent / LEXICON_FILE, default=_shipped_lexicon())
     except LexiconError as exc:
         out.add(path.parent / LEXICON_FILE, 0, str(exc))
         lexicon = Lexicon()
