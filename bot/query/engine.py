@@ -274,6 +274,7 @@ class Engine:
             and word not in self.index.metric_token_set
             and word not in self.index.place_token_set
             and not common(word)
+            and not self.index.match_metric_token(word)  # a misspelt vocabulary word ("medcine")
         )
 
     def _quote_words(self, fact: Fact) -> frozenset[str]:

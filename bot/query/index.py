@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.query.common_words import is_common_word
 from bot.query.lexicon import Lexicon
-from bot.query.text import fold, words
+from bot.query.text import fold, singular, words
 from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
@@ -281,6 +281,24 @@ class VocabularyIndex:
                 return [], 0.0
         found, distance, _ = closest[0]
         return self.place_phrases[self.place_by_key[found]], 1.0 - distance / max(len(key), 1)
+
+    def _known_word(self, word: str) -> bool:
+        token = singular(self.lexicon.fold_token(word))
+        return token in self.metric_token_set or word in self.place_token_set
+
+    def split_compound(self, word: str) -> list[str] | None:
+        """Words run together ("tradepartners", "digitaleconomy") split into vocabulary words."""
+        if len(word) < 7 or not word.isalpha() or self._known_word(word) or is_common_word(word):
+            return None
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if self._known_word(left):
+                if self._known_word(right):
+                    return [left, right]
+                rest = self.split_compound(right)
+                if rest is not None:
+                    return [left, *rest]
+        return None
 
     def match_metric_token(self, token: str) -> list[tuple[str, float]]:
         """Vocabulary tokens a query token stands for, with a similarity in (0, 1].

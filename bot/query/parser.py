@@ -28,6 +28,13 @@ STRAY_WEIGHT = 0.5
 _FIELD_LABEL = re.compile(
     r"\b(?:place|metric|period|query|location|region|year|date|time|figure|indicator|stat|what|where|when|partner)\s*[:=]"
 )
+# Sentences and clauses ("The article says ... — what was the figure?"): the metric
+# is read in the clause that asks; the others are context. The mark survives word
+# splitting and is no word of any vocabulary.
+CLAUSE_MARK = "zzclausezz"
+CONTEXT_WEIGHT = 0.3
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z)\]])\.\s+|\s[-—–]+\s|:\s+")
+_ASKING = frozenset({"how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do"})
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
 _FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
 
@@ -102,10 +109,11 @@ class QueryParser:
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
         folded = _FIELD_SEPARATOR.sub(" ", folded)
         folded = lex.rewrite_periods(lex.rewrite(chinese_periods(folded)))
+        marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", folded)
         operator = lex.operator(folded)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
-        found = extract_period(folded, today)
+        found = extract_period(marked, today)
         rest = found.rest
         # a second period phrase ("... back in 2012") leaves the question two periods
         # ("last year (2024)": the year written out says which one is meant)
@@ -121,9 +129,17 @@ class QueryParser:
                 if all(h.metric != key for h in cjk_hits):
                     # a Chinese term names its metric outright: full weight, nothing left to explain
                     cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
-        tokens = [lex.fold_token(w) for w in words(rest)]
+        marked_words = [
+            (part, context)
+            for w, context in self._clauses(words(rest))
+            for part in (self.index.split_compound(w) or [w])
+        ]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
-        tokens = [t for w in tokens for t in (w.split("-") if "-" in w and w not in lex.folds else [w])]
+        tagged = [
+            (t, context)
+            for w, context in ((lex.fold_token(w), c) for w, c in marked_words)
+            for t in (w.split("-") if "-" in w and w not in lex.folds else [w])
+        ]
         # rare words that repeat the place's own name ("rank among bonded zones" after
         # "Kashi Comprehensive Bonded Zone") describe the place, not the metric; common
         # metric words ("trade" in "free trade zone") still count
@@ -134,14 +150,18 @@ class QueryParser:
             for w in (singular(lex.fold_token(part)) for part in name.replace("-", " ").split())
             if self.index.token_df.get(w, 0) <= 3
         }
-        content = [
-            t
-            for t in (singular(lex.fold_token(t)) for t in tokens)
+        kept = [
+            (t, context)
+            for t, context in ((singular(lex.fold_token(t)), c) for t, c in tagged)
             if t and t not in lex.stop_words and t not in lex.fillers and t not in place_words
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
-        metrics, used = self._metrics(content)
+        content = [t for t, _ in kept]
+        context_positions = {i for i, (_, context) in enumerate(kept) if context}
+        metrics, used = self._metrics(content, context_positions)
+        # words of a context clause explain nothing and block nothing
+        used = used | context_positions
         if cjk_hits:
             metrics = cjk_hits + [m for m in metrics if all(m.metric != h.metric for h in cjk_hits)]
         remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
@@ -163,6 +183,27 @@ class QueryParser:
             remaining=remaining,
             content=tuple(content),
         )
+
+    def _clauses(self, words_: list[str]) -> list[tuple[str, bool]]:
+        """Each word with whether it stands in a context clause, not in the clause that asks.
+
+        "The chairman said Xizang's economy ranked first ... What was the region's GDP?"
+        asks for GDP; the ranking is context. Without a clause that asks and names a
+        metric, every clause counts.
+        """
+        clauses: list[list[str]] = [[]]
+        for word in words_:
+            if word == CLAUSE_MARK:
+                clauses.append([])
+            else:
+                clauses[-1].append(word)
+        clauses = [c for c in clauses if c]
+        asking = [i for i, c in enumerate(clauses) if _ASKING & set(c) and any(self._metric_word(w) for w in c)]
+        focus = asking[-1] if asking and len(clauses) > 1 else None
+        return [(w, focus is not None and i != focus) for i, c in enumerate(clauses) for w in c]
+
+    def _metric_word(self, word: str) -> bool:
+        return singular(self.lexicon.fold_token(word)) in self.index.token_weight
 
     # -- places ---------------------------------------------------------
     def _places(self, folded: str) -> tuple[list[PlaceHit], str]:
@@ -246,7 +287,7 @@ class QueryParser:
         return specific
 
     # -- metrics --------------------------------------------------------
-    def _metrics(self, content: list[str]) -> tuple[list[MetricHit], set[int]]:
+    def _metrics(self, content: list[str], context: set[int] | None = None) -> tuple[list[MetricHit], set[int]]:
         index = self.index
         # token -> (similarity, query positions)
         matched: dict[str, tuple[float, int]] = {}
@@ -263,6 +304,8 @@ class QueryParser:
             # "share", "growth", "rank" say what kind of figure is asked: a reading that
             # ignores them answers a different question
             weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in index.head_words else 1.0)
+            if context and pos in context:
+                weight *= CONTEXT_WEIGHT  # a word of a context clause counts for less
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
             if token in index.unit_of_token:
                 unit_positions[pos] = index.unit_of_token[token]

@@ -122,6 +122,7 @@ _WHOLE_YEAR = re.compile(
     r"\b(?:(?:the\s+)?(?:whole|entire|full|complete)(?:\s+|-)(?:year\s+(?:of\s+)?)?(?:of\s+)?|all\s+of\s+)(?=(?:19|20)\d{2}\b)"
     r"|\b(?:full|whole|entire)[-\s]year\b"
 )
+_FISCAL_YEAR = re.compile(r"\bfy\s*'?(?:(?:19|20)\d{2}|\d{2})\b")
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|to|through|until))")
 _RELATIVE = re.compile(r"\b(last|previous|past|this|current)\s+year\b")
 _LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|current|now|recent)\b")
@@ -161,7 +162,8 @@ def extract_period(text: str, today: date | None = None) -> PeriodMatch:
         year = int(match[1])
         end = max((today or date.today()).year, year + 1)
         return PeriodMatch(parse_period(f"{year}/{end}"), _cut(text, match), open_end=True)
-    whole_year = _WHOLE_YEAR.search(text) is not None
+    # "the whole of 2023", "full-year 2023", and a fiscal year ("FY23"), which is a whole year too
+    whole_year = _WHOLE_YEAR.search(text) is not None or _FISCAL_YEAR.search(text) is not None
     if whole_year:
         text = _WHOLE_YEAR.sub(" ", text)
     for pattern, build in _RULES:
