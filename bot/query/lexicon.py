@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,29 +84,58 @@ class Lexicon:
         return out
 
     # -- phrases ----------------------------------------------------------
+    # One alternation per section says whether any of its patterns can match at all:
+    # most questions match none, and one search is far cheaper than fifty.
+    @cached_property
+    def _any_phrase(self) -> re.Pattern[str]:
+        return _either(r.pattern for r in self.phrases)
+
+    @cached_property
+    def _any_period_phrase(self) -> re.Pattern[str]:
+        return _either(r.pattern for r in self.period_phrases)
+
+    @cached_property
+    def _any_operator(self) -> re.Pattern[str]:
+        return _either(p for _, p in self.operators)
+
     def rewrite(self, folded: str) -> str:
         """Chinese terms into English, then everyday phrases into the vocabulary's words."""
-        for term, english in self.chinese:
-            if term in folded:
-                folded = folded.replace(term, english)
-        for rule in self.phrases:
-            folded = rule.pattern.sub(rule.replacement, folded)
+        if any(ord(c) >= 0x2E80 for c in folded):
+            for term, english in self.chinese:
+                if term in folded:
+                    folded = folded.replace(term, english)
+        if self._any_phrase.search(folded):
+            for rule in self.phrases:
+                folded = rule.pattern.sub(rule.replacement, folded)
         return folded
 
     def rewrite_periods(self, folded: str) -> str:
-        for rule in self.period_phrases:
-            folded = rule.pattern.sub(rule.replacement, folded)
+        if self._any_period_phrase.search(folded):
+            for rule in self.period_phrases:
+                folded = rule.pattern.sub(rule.replacement, folded)
         return folded
 
     def operator(self, folded: str) -> tuple[str, str] | None:
         """The first derived operation the question asks for: (kind, the words that ask it)."""
+        if not self._any_operator.search(folded):
+            return None
         for kind, pattern in self.operators:
             match = pattern.search(folded)
             if match is not None:
                 return kind, match.group(0).strip()
         return None
 
+    @cached_property
+    def _any_currency(self) -> re.Pattern[str]:
+        return _either(p for c in self.currencies for p in c.words)
+
+    @cached_property
+    def _any_kind(self) -> re.Pattern[str]:
+        return _either(p for k in self.kinds for p in k.words)
+
     def currency(self, folded: str) -> tuple[Currency, str] | None:
+        if not self._any_currency.search(folded):
+            return None
         for currency in self.currencies:
             for pattern in currency.words:
                 match = pattern.search(folded)
@@ -115,6 +145,8 @@ class Lexicon:
 
     def kind(self, folded: str) -> Kind | None:
         """The kind of figure asked ("how many": a count), when the question says."""
+        if not self._any_kind.search(folded):
+            return None
         for kind in self.kinds:
             if any(p.search(folded) for p in kind.words):
                 return kind
@@ -125,6 +157,12 @@ class Lexicon:
         for spelling, pinyin in self.phonetic:
             word = word.replace(spelling, pinyin)
         return word
+
+
+def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` does (a test, not a rewrite)."""
+    listed = [p.pattern for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in listed)) if listed else re.compile(r"(?!)")
 
 
 def _strings(value: Any, where: str) -> list[str]:

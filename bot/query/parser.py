@@ -202,6 +202,15 @@ class QueryParser:
         focus = asking[-1] if asking and len(clauses) > 1 else None
         return [(w, focus is not None and i != focus) for i, c in enumerate(clauses) for w in c]
 
+    def _known(self, token: str) -> bool:
+        index = self.index
+        return (
+            token.isdigit()
+            or token in self.lexicon.stop_words
+            or token in index.metric_token_set
+            or token in index.place_token_set
+        )
+
     def _metric_word(self, word: str) -> bool:
         return singular(self.lexicon.fold_token(word)) in self.index.token_weight
 
@@ -244,6 +253,8 @@ class QueryParser:
                         continue
                     if exact:
                         phrases, similarity = self.index.exact_place(window), 1.0
+                    elif all(self._known(t) for t in window):
+                        continue  # nothing misspelt here: exact matching already had its chance
                     else:
                         phrases, similarity = self.index.fuzzy_place(window)
                     if phrases:

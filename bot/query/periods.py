@@ -155,8 +155,17 @@ def chinese_periods(text: str) -> str:
     return text
 
 
+# Every period phrase has a digit or one of these words; a question with none names no period.
+_MAYBE_PERIOD = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|latest|most recent|newest|to date|so far"
+    r"|current|now|recent|fy)"
+)
+
+
 def extract_period(text: str, today: date | None = None) -> PeriodMatch:
     """Find the first period phrase in already-folded `text` (see `bot.query.text.fold`)."""
+    if not _MAYBE_PERIOD.search(text):
+        return PeriodMatch(None, text)
     match = _SINCE.search(text)
     if match is not None:
         year = int(match[1])
