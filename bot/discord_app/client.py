@@ -40,10 +40,14 @@ from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
+from bot.textsafety import clean_payload
 
 log = logging.getLogger(__name__)
 
 HANDLER_ERRORS_KEPT = 100
+
+# Gateway events that carry user text into the bot.
+USER_TEXT_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "INTERACTION_CREATE")
 
 EXTENSIONS = (
     "bot.discord_app.cogs.facts",
@@ -132,6 +136,7 @@ class FactBot(commands.Bot):
         # saw an apology, the log has the traceback.
         self.handler_errors: deque[BaseException] = deque(maxlen=HANDLER_ERRORS_KEPT)
         self._reload_lock = asyncio.Lock()
+        _clean_user_text_at_the_edge(self)
 
     # -- start-up -------------------------------------------------------------------
 
@@ -236,6 +241,32 @@ class FactBot(commands.Bot):
         result = await sync_commands(self.tree, self.settings.data_dir, guild_id or self.settings.dev_guild)
         log.info("%s", result.summary())
         return result
+
+
+def _clean_user_text_at_the_edge(bot: FactBot) -> None:
+    """Make user text valid before discord.py builds a Message or an Interaction from it.
+
+    Discord's JSON can carry a lone surrogate (`"\\ud83d"`); json.loads keeps it, and the
+    first thing that encodes it as UTF-8 (SQLite, a reply) raises. Cleaning the event's
+    payload here covers every path at once: prefix commands, DMs, slash options,
+    autocomplete, buttons. discord.py has no public hook before parsing, so this wraps
+    its parser table (pinned to discord.py 2.7 in pyproject.toml).
+    """
+    parsers: dict[str, Any] | None = getattr(getattr(bot, "_connection", None), "parsers", None)
+    if parsers is None:
+        log.warning("discord.py has no parser table: user text is not cleaned before parsing")
+        return
+    for event in USER_TEXT_EVENTS:
+        parse = parsers.get(event)
+        if parse is not None:
+            parsers[event] = _cleaning(parse)
+
+
+def _cleaning(parse: Any) -> Any:
+    def parse_clean(data: Any) -> None:
+        parse(clean_payload(data))
+
+    return parse_clean
 
 
 def create_bot(

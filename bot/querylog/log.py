@@ -15,7 +15,13 @@ after `record_wait` and returns False so the reply is not held back. The queue
 is bounded by `max_pending`; a row that finds it full goes to the spool file
 (see `spool.py`), and so does whatever is still queued when `close()` runs out
 of time. A row that cannot be spooled either is counted in `dropped` and logged
-as a warning: nothing disappears silently.
+as a warning, once per incident (a full disk must not write a warning per row):
+nothing disappears silently.
+
+A row the database refuses whatever happens (text SQLite cannot encode, an integer
+beyond 64 bits, a wrong type in a spool line) is quarantined in `<db>.rejected.jsonl`
+(see `quarantine.py`), counted in `rejected` and warned about, rather than retried
+forever in front of the good rows.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import aiosqlite
 from bot.querylog.errors import QueryLogError, SchemaVersionError
 from bot.querylog.export import to_csv, window_rows, write_csv
 from bot.querylog.privacy import UserKey, key_path_for, load_or_create_key
+from bot.querylog.quarantine import Quarantine, is_row_error, rejected_path_for, row_problem
 from bot.querylog.reader import open_reader
 from bot.querylog.records import QueryRecord, Row, format_ts, normalize_query, to_row
 from bot.querylog.schema import (
@@ -120,6 +127,7 @@ class QueryLog:
         self._close_timeout = close_timeout
         self._purge_interval = purge_interval
         self._spool = Spool(spool_path_for(path))
+        self._quarantine = Quarantine(rejected_path_for(path))
 
         self._queue: deque[_Pending] = deque()
         self._insert_sql: dict[int, str] = {}  # multi-row INSERT statements by row count
@@ -144,7 +152,10 @@ class QueryLog:
         self._commits = 0
         self._spooled = 0
         self._dropped = 0
+        self._drop_incidents = 0
+        self._dropping_since: int | None = None  # `dropped` when the current incident began
         self._replayed = 0
+        self._rejected = 0
 
     # ----------------------------------------------------------------- start/stop
 
@@ -199,6 +210,11 @@ class QueryLog:
                     "or set FACTBOT_DB to another file"
                 ) from exc
             await qlog._on_write_error(exc)
+        except BaseException:
+            # aiosqlite's thread is not a daemon: a connection left open here would keep
+            # the process alive after the error, so `factbot run` would neither serve nor exit.
+            await qlog._disconnect()
+            raise
         qlog._writer = asyncio.create_task(qlog._run(), name=f"querylog-writer:{db_path.name}")
         qlog._writer.add_done_callback(qlog._writer_done)
         return qlog
@@ -370,6 +386,20 @@ class QueryLog:
         return self._dropped
 
     @property
+    def drop_incidents(self) -> int:
+        """Times rows started being dropped (each warned about once)."""
+        return self._drop_incidents
+
+    @property
+    def rejected(self) -> int:
+        """Rows (or spool lines) the database can never take, moved to the quarantine file."""
+        return self._rejected
+
+    @property
+    def rejected_path(self) -> Path:
+        return self._quarantine.path
+
+    @property
     def replayed(self) -> int:
         """Rows inserted from the spool (duplicates of committed rows not counted)."""
         return self._replayed
@@ -511,8 +541,13 @@ class QueryLog:
         batch = list(itertools.islice(self._queue, MAX_BATCH_ROWS))
         counts, self._autocomplete = self._autocomplete, Counter()
         self._autocomplete_due = None
+        bad = [(row, problem) for row, _ in batch if (problem := row_problem(row)) is not None]
         try:
-            if batch and not counts and len(batch) <= SINGLE_STATEMENT_ROWS:
+            if bad:
+                # Rare (to_row cleans what it can): insert the good rows one by one and
+                # quarantine the rest, so that one row never holds up the others.
+                await self._insert_or_quarantine(conn, [row for row, _ in batch], counts)
+            elif batch and not counts and len(batch) <= SINGLE_STATEMENT_ROWS:
                 # one statement, one implicit transaction, one trip to the writer thread
                 sql = self._insert_sql.get(len(batch)) or self._insert_sql.setdefault(
                     len(batch), insert_rows_sql(len(batch))
@@ -525,13 +560,25 @@ class QueryLog:
                 if counts:
                     await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
                 await conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
+            if is_row_error(exc) and not bad:
+                # a fault the checks did not foresee: find the row one by one
+                with contextlib.suppress(sqlite3.Error, ValueError):
+                    await conn.rollback()
+                self._autocomplete.update(counts)
+                await self._insert_or_quarantine(conn, [row for row, _ in batch], Counter())
+                self._batch_written(batch)
+                return
             # Not written: the counts go back (the caller rolls back the transaction).
             self._autocomplete.update(counts)
             if self._autocomplete:
                 self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS
             raise
+        self._batch_written(batch)
+
+    def _batch_written(self, batch: list[_Pending]) -> None:
         self._commits += 1
+        self._end_drop_incident()
         # Only the writer removes from the head, so the head is still this batch.
         for _ in batch:
             _, waiter = self._queue.popleft()
@@ -542,6 +589,89 @@ class QueryLog:
             self._deadlines.popleft()
         self._progress.set()
         self._progress = asyncio.Event()
+
+    async def _insert_or_quarantine(
+        self, conn: aiosqlite.Connection, rows: list[Row], counts: Counter[str]
+    ) -> int:
+        """Insert `rows` (and `counts`) in one transaction, row by row; rows SQLite refuses
+        go to the quarantine. Returns how many rows were inserted."""
+        inserted = 0
+        rejected: list[tuple[Row, str]] = []
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                problem = row_problem(row)
+                if problem is None:
+                    await conn.execute("SAVEPOINT one_row")
+                    try:
+                        async with conn.execute(INSERT_SQL, row) as cursor:
+                            inserted += max(cursor.rowcount, 0)
+                    except BaseException as exc:
+                        await conn.execute("ROLLBACK TO one_row")
+                        if not is_row_error(exc):
+                            raise
+                        problem = f"{type(exc).__name__}: {exc}"
+                    finally:
+                        await conn.execute("RELEASE one_row")
+                if problem is not None:
+                    rejected.append((row, problem))
+            if counts:
+                await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+            await conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await conn.rollback()
+            raise
+        await self._reject_rows(rejected)
+        return inserted
+
+    async def _reject_rows(self, rejected: list[tuple[Row, str]]) -> None:
+        if not rejected:
+            return
+        try:
+            await asyncio.to_thread(self._quarantine.add_rows, rejected)
+        except OSError as exc:
+            self._note_dropped(len(rejected), f"quarantine {self._quarantine.path} not writable ({exc})")
+            return
+        self._rejected += len(rejected)
+        log.warning(
+            "query log: %d row(s) the database cannot store moved to %s (%s); %d so far",
+            len(rejected), self._quarantine.path, rejected[0][1], self._rejected,
+        )  # fmt: skip
+
+    async def _reject_lines(self, lines: tuple[tuple[bytes, str], ...], source: Path) -> None:
+        if not lines:
+            return
+        try:
+            await asyncio.to_thread(self._quarantine.add_lines, lines)
+        except OSError as exc:
+            self._note_dropped(len(lines), f"quarantine {self._quarantine.path} not writable ({exc})")
+            return
+        self._rejected += len(lines)
+        log.warning(
+            "query log: %d unreadable line(s) of %s moved to %s (%s); %d so far",
+            len(lines), source, self._quarantine.path, lines[0][1], self._rejected,
+        )  # fmt: skip
+
+    def _note_dropped(self, n: int, why: str) -> None:
+        """Count dropped rows; warn once when an incident starts, not once per row."""
+        self._dropped += n
+        if self._dropping_since is None:
+            self._dropping_since = self._dropped - n
+            self._drop_incidents += 1
+            log.warning(
+                "query log: DROPPED rows: database unavailable and %s; counted in `dropped`, "
+                "said again when rows are kept again",
+                why,
+            )
+
+    def _end_drop_incident(self) -> None:
+        if self._dropping_since is not None:
+            log.warning(
+                "query log: rows are kept again; %d row(s) were dropped in that incident",
+                self._dropped - self._dropping_since,
+            )
+            self._dropping_since = None
 
     async def _purge(self) -> None:
         assert self._retention_days is not None
@@ -567,20 +697,27 @@ class QueryLog:
                         # Committed chunk by chunk: a failure part-way through means the
                         # next attempt re-reads from the start and the insert ignores
                         # what is already there.
-                        await conn.execute("BEGIN IMMEDIATE")
-                        async with conn.executemany(INSERT_SQL, chunk.rows) as cursor:
-                            inserted += max(cursor.rowcount, 0)
-                        await conn.execute("COMMIT")
+                        try:
+                            await conn.execute("BEGIN IMMEDIATE")
+                            async with conn.executemany(INSERT_SQL, chunk.rows) as cursor:
+                                inserted += max(cursor.rowcount, 0)
+                            await conn.execute("COMMIT")
+                        except BaseException as exc:
+                            if not is_row_error(exc):
+                                raise
+                            with contextlib.suppress(sqlite3.Error, ValueError):
+                                await conn.rollback()
+                            inserted += await self._insert_or_quarantine(conn, list(chunk.rows), Counter())
+                    # A re-read after a crash mid-replay quarantines a bad line again;
+                    # a duplicate there is harmless, a loss is not.
+                    await self._reject_lines(chunk.rejected, path)
                     bad += chunk.bad_lines
                     offset = chunk.next_offset
                     if chunk.done:
                         break
                 await asyncio.to_thread(self._spool.finish, path)
                 self._replayed += inserted
-                log.info("query log: replayed %d row(s) from %s", inserted, path)
-                if bad:
-                    self._dropped += bad
-                    log.warning("query log: dropped %d unreadable line(s) of %s", bad, path)
+                log.info("query log: replayed %d row(s) from %s (%d line(s) quarantined)", inserted, path, bad)
         except OSError as exc:
             log.warning("query log: cannot replay the spool %s (%s); will try at next start", self._spool.path, exc)
         self._spool_waiting = False
@@ -589,15 +726,12 @@ class QueryLog:
         try:
             await asyncio.to_thread(self._spool.append, rows)
         except OSError as exc:
-            self._dropped += len(rows)
-            log.warning(
-                "query log: DROPPED %d row(s): database unavailable and spool %s not writable (%s); %d dropped so far",
-                len(rows),
-                self._spool.path,
-                exc,
-                self._dropped,
-            )
+            self._note_dropped(len(rows), f"spool {self._spool.path} not writable ({exc})")
             return
+        except (UnicodeError, TypeError, ValueError) as exc:  # a row JSON cannot hold
+            await self._reject_rows([(row, f"cannot be spooled: {exc}") for row in rows])
+            return
+        self._end_drop_incident()
         self._spooled += len(rows)
         if not self._closing:
             # Replay as soon as the writer is healthy again rather than at next start.
