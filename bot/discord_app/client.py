@@ -40,6 +40,7 @@ from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
+from bot.store.problems import Problem
 from bot.textsafety import clean_payload
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,8 @@ class FactTree(app_commands.CommandTree["FactBot"]):
         bot = interaction.client
         name = interaction.command.qualified_name if interaction.command else "?"
         if isinstance(error, NotAdminInteraction):
-            log.warning("refused /%s for user %s in channel %s", name, interaction.user.id, interaction.channel_id)
+            who = bot.user_ref(interaction.user)
+            log.warning("refused /%s for %s in channel %s", name, who, interaction.channel_id)
             await _respond_quietly(interaction, str(error))
             return
         if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
@@ -186,6 +188,12 @@ class FactBot(commands.Bot):
         """The application's owners and team members, and FACTBOT_ADMIN_IDS."""
         return user.id in self.settings.admin_ids or await self.is_owner(user)
 
+    def user_ref(self, user: discord.abc.Snowflake) -> str:
+        """A user as log lines name them: the query log's keyed hash, never the raw id."""
+        if self.querylog is None:
+            return "a user"
+        return self.querylog.user_ref(user.id)
+
     # -- errors ---------------------------------------------------------------------------
 
     def note_handler_error(self, exc: BaseException, where: str) -> None:
@@ -197,8 +205,8 @@ class FactBot(commands.Bot):
         if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
             return
         if isinstance(exception, NotAdmin):
-            log.warning("refused %s%s for user %s in channel %s", self.settings.prefix, ctx.command,
-                        ctx.author.id, ctx.channel.id)  # fmt: skip
+            log.warning("refused %s%s for %s in channel %s", self.settings.prefix, ctx.command,
+                        self.user_ref(ctx.author), ctx.channel.id)  # fmt: skip
             await self._notify(ctx, str(exception))
             return
         if isinstance(exception, commands.UserInputError):
@@ -227,10 +235,19 @@ class FactBot(commands.Bot):
 
     # -- operations shared by commands and signals ---------------------------------------
 
-    async def reload_store(self, trigger: str) -> ReloadResult:
-        """Load and check the whole store off the event loop; swap only if clean."""
+    async def reload_store(self, trigger: str, *, force: bool = False) -> ReloadResult:
+        """Load and check the whole store off the event loop; swap only if clean.
+
+        Never raises: whatever goes wrong, the old store keeps serving and the result
+        says why (the admin sees it, SIGHUP logs it).
+        """
         async with self._reload_lock:
-            result = await asyncio.to_thread(self.service.reload)
+            try:
+                result = await asyncio.to_thread(self.service.reload, force=force)
+            except Exception as exc:
+                self.note_handler_error(exc, f"reload ({trigger})")
+                problem = Problem(str(self.service.paths.facts_dir), 0, f"reload failed: {type(exc).__name__}: {exc}")
+                result = ReloadResult(ok=False, problems=(problem,))
         if result.ok:
             log.info("%s (%s)", result.summary(), trigger)
         else:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import discord
 import yarl
@@ -183,7 +183,7 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
     def reload() -> None:
         task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP"))
         reloads.add(task)  # keep a reference until it is done
-        task.add_done_callback(reloads.discard)
+        task.add_done_callback(_reload_done(reloads))
 
     installed: list[int] = []
     handlers = [(signal.SIGTERM, stop.set), (signal.SIGINT, stop.set)]
@@ -196,6 +196,16 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
             continue
         installed.append(sig)
     return installed
+
+
+def _reload_done(reloads: set[asyncio.Task[object]]) -> Callable[[asyncio.Task[object]], None]:
+    def done(task: asyncio.Task[object]) -> None:
+        reloads.discard(task)
+        # reload_store never raises; should it ever, say so (not "exception never retrieved")
+        if not task.cancelled() and task.exception() is not None:
+            log.error("SIGHUP reload failed; the old store keeps serving", exc_info=task.exception())
+
+    return done
 
 
 # -- `factbot sync` -----------------------------------------------------------------------

@@ -300,6 +300,12 @@ class QueryLog:
         await self._spool_rows([row])
         return False
 
+    def user_ref(self, user_id: int) -> str:
+        """How log lines name a user: a prefix of the same keyed hash the database stores,
+        so an operator can find the user's rows without the log holding the raw id."""
+        hashed = self._hash_user(user_id)
+        return f"user#{hashed[:12]}" if hashed else "user#?"
+
     def _hash_user(self, user_id: int | None) -> str | None:
         if user_id is None:
             return None

@@ -39,18 +39,27 @@ class Admin(commands.Cog):
     # -- reload -------------------------------------------------------------------------
 
     @commands.command(
-        name="reload", help="Reload the fact store; on any error the old store keeps serving", extras=ADMIN
+        name="reload",
+        usage="[force]",
+        help="Reload the fact store; on any error the old store keeps serving. "
+        "'force' accepts a store with no facts at all",
+        extras=ADMIN,
     )
     @admin_only()
-    async def reload(self, ctx: FactContext) -> None:
-        result = await self.bot.reload_store(f"{self.bot.settings.prefix}reload by user {ctx.author.id}")
+    async def reload(self, ctx: FactContext, option: str = "") -> None:
+        if option.strip().lower() not in ("", "force"):
+            await ctx.safe_send(render_notice("Usage: reload [force]", plain=ctx.plain, error=True))
+            return
+        trigger = f"{self.bot.settings.prefix}reload by {self.bot.user_ref(ctx.author)}"
+        result = await self.bot.reload_store(trigger, force=option.strip().lower() == "force")
         await ctx.safe_send(_reload_rendered(result, plain=ctx.plain))
 
     @app_commands.command(name="reload", description="Reload the fact store (admins)", extras=ADMIN)
+    @app_commands.describe(force="Accept a store with no facts at all (default: refuse it)")
     @admin_only_slash()
-    async def reload_slash(self, interaction: discord.Interaction[FactBot]) -> None:
+    async def reload_slash(self, interaction: discord.Interaction[FactBot], force: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_store(f"/reload by user {interaction.user.id}")
+        result = await self.bot.reload_store(f"/reload by {self.bot.user_ref(interaction.user)}", force=force)
         await respond(interaction, _reload_rendered(result, plain=interaction_plain(interaction)), ephemeral=True)
 
     # -- sync ---------------------------------------------------------------------------
