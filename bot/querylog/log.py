@@ -352,15 +352,16 @@ class QueryLog:
 
     # ------------------------------------------------------------------- read API
 
-    async def stats(self, days: int = 7, now: datetime | None = None) -> Stats:
-        """Report on the last `days` UTC days (today included), through its own connection."""
+    async def stats(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> Stats:
+        """Report on the last `days` UTC days (today included), through its own connection;
+        with `guild_id`, on that server's queries only."""
         async with open_reader(self.path) as conn:
-            return await compute_stats(conn, days, now)
+            return await compute_stats(conn, days, now, guild_id=guild_id)
 
-    async def export_csv(self, days: int = 7, now: datetime | None = None) -> str:
-        """The raw rows of the window as CSV text with a header row."""
+    async def export_csv(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> str:
+        """The raw rows of the window as CSV text with a header row (formula cells neutralised)."""
         async with open_reader(self.path) as conn:
-            return to_csv(await window_rows(conn, days, now))
+            return to_csv(await window_rows(conn, days, now, guild_id=guild_id))
 
     async def write_csv(self, dest: Path, days: int = 7, now: datetime | None = None) -> int:
         """Write the window's rows as CSV to `dest`; returns the number of rows."""
