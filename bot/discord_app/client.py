@@ -35,6 +35,7 @@ from bot.discord_app.cache import ReplyCache
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.render import render_apology, render_notice
+from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
@@ -139,6 +140,7 @@ class FactBot(commands.Bot):
         self.handler_errors: deque[BaseException] = deque(maxlen=HANDLER_ERRORS_KEPT)
         self._reload_lock = asyncio.Lock()
         _clean_user_text_at_the_edge(self)
+        retry_service_unavailable(self.http)
 
     # -- start-up -------------------------------------------------------------------
 

@@ -44,10 +44,12 @@ from bot.querylog.export import to_csv, window_rows, write_csv
 from bot.querylog.privacy import UserKey, key_path_for, load_or_create_key
 from bot.querylog.quarantine import Quarantine, is_row_error, rejected_path_for, row_problem
 from bot.querylog.reader import open_reader
-from bot.querylog.records import QueryRecord, Row, format_ts, normalize_query, to_row
+from bot.querylog.records import ERROR_MAX_CHARS, QueryRecord, Row, format_ts, normalize_query, to_row
 from bot.querylog.schema import (
     AUTOCOMPLETE_SQL,
+    DELIVERY_SQL,
     INSERT_SQL,
+    ROW_COLUMNS,
     SCHEMA_VERSION,
     SINGLE_STATEMENT_ROWS,
     MigrationContext,
@@ -90,11 +92,25 @@ _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _NOT_A_DATABASE_CODES = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 
 _Pending = tuple[Row, asyncio.Future[bool]]
+# (delivered, error) of a reply, waiting to be written to its row
+_Delivery = tuple[bool, str | None]
+_UID, _ERROR, _DELIVERED = (ROW_COLUMNS.index(c) for c in ("uid", "error", "delivered"))
 
 
 def _give_up(waiter: asyncio.Future[bool]) -> None:
     if not waiter.done():
         waiter.set_result(False)
+
+
+def _with_delivery(row: Row, delivery: _Delivery | None) -> Row:
+    if delivery is None:
+        return row
+    delivered, error = delivery
+    patched = list(row)
+    patched[_DELIVERED] = int(delivered)
+    if error is not None:
+        patched[_ERROR] = f"{row[_ERROR]}; {error}" if row[_ERROR] else error
+    return tuple(patched)
 
 
 def _error_code(exc: sqlite3.Error) -> int | None:
@@ -146,6 +162,7 @@ class QueryLog:
         self._spool_waiting = True
         self._autocomplete: Counter[str] = Counter()
         self._autocomplete_due: float | None = None
+        self._deliveries: dict[str, _Delivery] = {}
 
         self._enqueued_rows = 0
         self._committed_rows = 0
@@ -232,7 +249,10 @@ class QueryLog:
                 writer.cancel()
                 await asyncio.wait({writer})
         self._closed = True
-        leftovers = [row for row, _ in self._queue]
+        leftovers = [_with_delivery(row, self._deliveries.pop(row[_UID], None)) for row, _ in self._queue]
+        if self._deliveries:
+            log.warning("query log: %d delivery outcome(s) not written at close", len(self._deliveries))
+            self._deliveries.clear()
         for _, waiter in self._queue:
             _give_up(waiter)
         self._queue.clear()
@@ -297,6 +317,7 @@ class QueryLog:
         return waiter
 
     async def _spool_instead(self, row: Row) -> bool:
+        # the row goes to the spool now; a delivery marked later must find it there
         await self._spool_rows([row])
         return False
 
@@ -325,6 +346,19 @@ class QueryLog:
             _give_up(self._deadlines.popleft()[1])
         if self._deadlines:
             self._expiry = loop.call_at(self._deadlines[0][0], self._expire)
+
+    def mark_delivery(self, uid: str, delivered: bool, error: str | None = None) -> None:
+        """Record whether the reply to the row `uid` reached the user (after `record()`).
+
+        Written with the next batch; a row still queued is patched before it is written,
+        so the order of the two calls does not matter. A row that already went to the
+        spool keeps `delivered` NULL (not known), which is what the log then knows.
+        """
+        if self._closed:
+            log.warning("query log: delivery of %s (%s) not recorded: the log is closed", uid, error or "sent")
+            return
+        self._deliveries[uid] = (delivered, None if error is None else error[:ERROR_MAX_CHARS])
+        self._wake.set()
 
     def count_autocomplete(self, n: int = 1) -> None:
         """Count autocomplete keystrokes (per UTC day); they are not logged as queries."""
@@ -420,7 +454,7 @@ class QueryLog:
 
     async def _run(self) -> None:
         backoff = BACKOFF_MIN_SECONDS
-        while not (self._closing and not self._queue and not self._autocomplete):
+        while not (self._closing and not self._queue and not self._autocomplete and not self._deliveries):
             if self._conn is not None and not self._has_work():
                 await self._idle()
                 continue
@@ -444,6 +478,7 @@ class QueryLog:
     def _has_work(self) -> bool:
         return bool(
             self._queue
+            or self._deliveries
             or self._autocomplete_is_due()
             or self._purge_is_due()
             or (self._spool_waiting and not self._closing)
@@ -473,7 +508,7 @@ class QueryLog:
         """One round of work; raises sqlite3.Error when the database refuses it."""
         if self._conn is None:
             await self._connect()
-        if self._queue or self._autocomplete_is_due():
+        if self._queue or self._deliveries or self._autocomplete_is_due():
             await self._commit_batch()
         if self._purge_is_due():
             await self._purge()
@@ -548,13 +583,20 @@ class QueryLog:
         batch = list(itertools.islice(self._queue, MAX_BATCH_ROWS))
         counts, self._autocomplete = self._autocomplete, Counter()
         self._autocomplete_due = None
+        deliveries, self._deliveries = self._deliveries, {}
+        if deliveries and batch:
+            # a reply sent before its row was written: the row goes in with its outcome
+            batch = [(_with_delivery(row, deliveries.pop(row[_UID], None)), waiter) for row, waiter in batch]
+        updates = [(int(ok), error, error, uid) for uid, (ok, error) in deliveries.items()]
         bad = [(row, problem) for row, _ in batch if (problem := row_problem(row)) is not None]
         try:
             if bad:
                 # Rare (to_row cleans what it can): insert the good rows one by one and
                 # quarantine the rest, so that one row never holds up the others.
                 await self._insert_or_quarantine(conn, [row for row, _ in batch], counts)
-            elif batch and not counts and len(batch) <= SINGLE_STATEMENT_ROWS:
+                if updates:
+                    await conn.executemany(DELIVERY_SQL, updates)
+            elif batch and not counts and not updates and len(batch) <= SINGLE_STATEMENT_ROWS:
                 # one statement, one implicit transaction, one trip to the writer thread
                 sql = self._insert_sql.get(len(batch)) or self._insert_sql.setdefault(
                     len(batch), insert_rows_sql(len(batch))
@@ -566,6 +608,8 @@ class QueryLog:
                     await conn.executemany(INSERT_SQL, [row for row, _ in batch])
                 if counts:
                     await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+                if updates:
+                    await conn.executemany(DELIVERY_SQL, updates)
                 await conn.execute("COMMIT")
         except BaseException as exc:
             if is_row_error(exc) and not bad:
@@ -573,10 +617,12 @@ class QueryLog:
                 with contextlib.suppress(sqlite3.Error, ValueError):
                     await conn.rollback()
                 self._autocomplete.update(counts)
+                self._deliveries = {**{uid: (bool(ok), err) for ok, err, _, uid in updates}, **self._deliveries}
                 await self._insert_or_quarantine(conn, [row for row, _ in batch], Counter())
                 self._batch_written(batch)
                 return
-            # Not written: the counts go back (the caller rolls back the transaction).
+            # Not written: the counts and deliveries go back (the caller rolls back).
+            self._deliveries = {**{uid: (bool(ok), err) for ok, err, _, uid in updates}, **self._deliveries}
             self._autocomplete.update(counts)
             if self._autocomplete:
                 self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS

@@ -112,4 +112,5 @@ def to_row(rec: QueryRecord, *, user_hash: str | None, user_id: int | None) -> R
         rec.score,
         rec.latency_ms,
         _clip(rec.error, ERROR_MAX_CHARS),
+        None,  # delivered: set by `QueryLog.mark_delivery` once the reply was sent, or not
     )
