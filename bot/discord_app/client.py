@@ -81,6 +81,10 @@ def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
 
 
 class FactTree(app_commands.CommandTree["FactBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[FactBot], /) -> bool:
+        # runs in the task that handles the interaction: the bot counts it as in flight
+        return interaction.client.take_work()
+
     async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
         bot = interaction.client
         name = interaction.command.qualified_name if interaction.command else "?"
@@ -139,6 +143,9 @@ class FactBot(commands.Bot):
         # saw an apology, the log has the traceback.
         self.handler_errors: deque[BaseException] = deque(maxlen=HANDLER_ERRORS_KEPT)
         self._reload_lock = asyncio.Lock()
+        # Handler tasks (messages, interactions) running now, for an orderly shutdown.
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self.accepting = True
         _clean_user_text_at_the_edge(self)
         retry_service_unavailable(self.http)
 
@@ -159,6 +166,45 @@ class FactBot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("connected as %s (id %s) in %d server(s)", user, user.id if user else "?", len(self.guilds))
+
+    # -- in-flight work and an orderly shutdown -----------------------------------------
+
+    def take_work(self) -> bool:
+        """Called at the start of each message or interaction handler: False once draining
+        (the event is ignored), else the handling task is counted until it ends."""
+        if not self.accepting:
+            return False
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return True
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    async def drain(self, timeout: float) -> int:
+        """Stop taking new work and wait (at most `timeout`) for what is in flight.
+
+        Returns how many handlers were still running at the bound; they are cancelled,
+        and a reply cancelled mid-send is recorded as not delivered.
+        """
+        self.accepting = False
+        pending = {t for t in self._in_flight if t is not asyncio.current_task()}
+        if pending:
+            log.info("finishing %d query handler(s) in flight (at most %.0f s)", len(pending), timeout)
+            _, pending = await asyncio.wait(pending, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("%d handler(s) still running after %.0f s were cancelled", len(pending), timeout)
+            await asyncio.wait(pending, timeout=1.0)
+        return len(pending)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        if self.take_work():
+            await self.process_commands(message)
 
     # -- routing text to the question handler ------------------------------------------
 

@@ -35,6 +35,9 @@ log = logging.getLogger("factbot.discord")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+# How long in-flight queries may take to finish at SIGTERM. systemd waits 90 s
+# (TimeoutStopSec) and Docker 10 s before SIGKILL; the log's own close comes after.
+SHUTDOWN_GRACE_SECONDS = 8.0
 
 BAD_TOKEN = (
     "Discord refused the bot token (401 Unauthorized). Check DISCORD_TOKEN: copy the token again from "
@@ -145,7 +148,11 @@ async def _run_until_stopped(bot: FactBot, token: str, stop: asyncio.Event) -> i
             if running in done:
                 stopping.cancel()
                 return _exit_code(running)
+            # In order: stop taking new work, finish what is in flight (its rows are
+            # written, its replies sent), then close the connection; the query log is
+            # closed last, by serve(), and writes what is still queued.
             log.info("shutting down")
+            await bot.drain(SHUTDOWN_GRACE_SECONDS)
             await bot.close()
             await asyncio.wait({running}, timeout=10)
             if not running.done():
