@@ -27,6 +27,17 @@ def _ids(raw: str, name: str) -> frozenset[int]:
         raise ConfigError(f"{name} must be Discord user ids separated by commas: {exc}") from exc
 
 
+def _cooldown(raw: str) -> tuple[int, float]:
+    """FACTBOT_COOLDOWN: "5/10" (5 queries per 10 s), or "off"."""
+    if raw.lower() in ("off", "0", "none"):
+        return 0, 0.0
+    try:
+        rate, per = raw.split("/")
+        return int(rate), float(per)
+    except ValueError as exc:
+        raise ConfigError(f"FACTBOT_COOLDOWN must be QUERIES/SECONDS such as 5/10, or off; not {raw!r}") from exc
+
+
 def _int(raw: str, name: str) -> int:
     try:
         return int(raw)
@@ -49,6 +60,9 @@ class Settings:
     log_raw_user_ids: bool = False
     log_retention_days: int = 90
     log_level: str = "INFO"
+    # per-user query budget (rate queries per `cooldown_per` seconds); rate 0 turns it off
+    cooldown_rate: int = 5
+    cooldown_per: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -66,6 +80,7 @@ class Settings:
         facts_dir = Path(get("FACTBOT_FACTS_DIR") or PROJECT_ROOT / "facts")
         data_dir = Path(get("FACTBOT_DATA_DIR") or PROJECT_ROOT / "data")
         dev_guild = get("FACTBOT_DEV_GUILD")
+        cooldown_rate, cooldown_per = _cooldown(get("FACTBOT_COOLDOWN") or "5/10")
         return cls(
             token=get("DISCORD_TOKEN"),
             prefix=get("FACTBOT_PREFIX") or "!",
@@ -80,4 +95,6 @@ class Settings:
             log_raw_user_ids=(get("FACTBOT_LOG_RAW_USER_IDS") or "0") in {"1", "true", "yes"},
             log_retention_days=_int(get("FACTBOT_LOG_RETENTION_DAYS") or "90", "FACTBOT_LOG_RETENTION_DAYS"),
             log_level=(get("FACTBOT_LOG_LEVEL") or "INFO").upper(),
+            cooldown_rate=cooldown_rate,
+            cooldown_per=cooldown_per,
         )

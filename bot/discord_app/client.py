@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
 from bot.discord_app.cache import ReplyCache
 from bot.discord_app.context import FactContext, interaction_plain, respond
+from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
@@ -83,7 +84,17 @@ def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
 class FactTree(app_commands.CommandTree["FactBot"]):
     async def interaction_check(self, interaction: discord.Interaction[FactBot], /) -> bool:
         # runs in the task that handles the interaction: the bot counts it as in flight
-        return interaction.client.take_work()
+        bot = interaction.client
+        if not bot.take_work():
+            return False
+        if interaction.type is not discord.InteractionType.application_command:
+            return True  # autocomplete keystrokes are not queries
+        refusal = await bot.over_cooldown(interaction.user)
+        if refusal is None:
+            return True
+        # an interaction must be answered; ephemeral, so it adds nothing to the channel
+        await _respond_quietly(interaction, str(refusal))
+        return False
 
     async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
         bot = interaction.client
@@ -146,6 +157,8 @@ class FactBot(commands.Bot):
         # Handler tasks (messages, interactions) running now, for an orderly shutdown.
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.accepting = True
+        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
+        self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
         retry_service_unavailable(self.http)
 
@@ -225,6 +238,10 @@ class FactBot(commands.Bot):
                 # the router reads "!word rest" as the console does; a mention is a plain question
                 ctx.routed_line = rest if mentioned else self.settings.prefix + rest
                 ctx.command = self.get_command("fact")
+            elif not rest and origin.guild is None and content.strip():
+                # a DM of just "!" (or a mention alone) deserves an answer: how to ask
+                ctx.routed_line = content.strip()
+                ctx.command = self.get_command("fact")
         elif origin.guild is None and content.strip():
             ctx.routed_line = content.strip()
             ctx.command = self.get_command("fact")
@@ -235,6 +252,18 @@ class FactBot(commands.Bot):
     async def is_admin(self, user: discord.abc.User) -> bool:
         """The application's owners and team members, and FACTBOT_ADMIN_IDS."""
         return user.id in self.settings.admin_ids or await self.is_owner(user)
+
+    async def over_cooldown(self, user: discord.abc.User) -> RateLimited | None:
+        """Count one query of `user` (admins are exempt); the refusal when over the limit."""
+        if not self.cooldown.enabled or await self.is_admin(user):
+            return None
+        return self.cooldown.hit(user.id)
+
+    async def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:
+        refusal = await self.over_cooldown(ctx.author)
+        if refusal is not None:
+            raise refusal
+        return True
 
     def user_ref(self, user: discord.abc.Snowflake) -> str:
         """A user as log lines name them: the query log's keyed hash, never the raw id."""
@@ -251,6 +280,10 @@ class FactBot(commands.Bot):
     async def on_command_error(self, context: commands.Context[Any], exception: commands.CommandError, /) -> None:
         ctx = context
         if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
+            return
+        if isinstance(exception, RateLimited):
+            if exception.notify:  # one notice per cooldown window, then silence
+                await self._notify(ctx, str(exception))
             return
         if isinstance(exception, NotAdmin):
             log.warning("refused %s%s for %s in channel %s", self.settings.prefix, ctx.command,

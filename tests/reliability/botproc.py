@@ -25,6 +25,7 @@ async def bot_process(
         "FACTBOT_DATA_DIR": str(data_dir),
         "FACTBOT_DB": str(data_dir / "log.sqlite3"),
         "FACTBOT_LOG_LEVEL": "WARNING",
+        "FACTBOT_COOLDOWN": "off",
         **env_overrides,
     }
     process = await asyncio.create_subprocess_exec(
