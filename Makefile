@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run console test lint check bench clean
+.PHONY: install run console test lint check bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test: lint check
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The full load test: 10,000 queries from 200 users through the fake Discord (a small
+# version runs in `make test`); prints replies/s, latency percentiles and peak memory.
+soak: $(STAMP)
+	FACTBOT_SOAK=1 $(VENV)/bin/pytest tests/reliability/test_load.py -s -q
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
