@@ -79,3 +79,13 @@ async def test_a_dm_of_just_the_prefix_gets_an_answer(start_factbot: StartBot) -
         await h.fake.send_message("!", guild=False)
         reply = await h.fake.wait_for_reply(h.fake.dm_channel_id(h.fake.tester))
         assert "!help" in text_of(reply)
+
+
+async def test_suggestion_buttons_count_against_the_same_budget(start_factbot: StartBot) -> None:
+    async with start_factbot(cooldown_rate=1, cooldown_per=60) as h:
+        reply = await h.ask("!trade atlantis 2023")
+        button = next(c for row in reply.components for c in row["components"])
+        iid = await h.fake.click_button(reply, button["custom_id"])
+        record = await h.fake.wait_for_interaction_response(iid)
+        assert "faster than I can answer" in str(record.callback_data)
+        assert int((record.callback_data or {}).get("flags") or 0) & 64
