@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.commands import Reply
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # A reply that could not be sent is not a bug in the handler: `deliver` records it on the
 # query's row and logs it; the user cannot be told (the send is what failed).
-SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException,)
+SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, OSError)
 
 TOO_LONG = (
     "That message is {length:,} characters long; a question can be at most {limit} characters. "
