@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run console test lint check bench soak clean
+.PHONY: install run console test lint check bench soak faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(STAMP)
 # version runs in `make test`); prints replies/s, latency percentiles and peak memory.
 soak: $(STAMP)
 	FACTBOT_SOAK=1 $(VENV)/bin/pytest tests/reliability/test_load.py -s -q
+
+# Every fault of issue 9 tried once more, as a table (tried / failed / lost); ~2 minutes.
+faults: $(STAMP)
+	$(PY) -m tests.reliability.campaign
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
