@@ -288,9 +288,9 @@ class QueryLog:
     # ------------------------------------------------------------------ write API
 
     def record(self, rec: QueryRecord) -> asyncio.Future[bool]:
-        """Log one query: `await log.record(rec)` is True once its row is committed, False
-        if that did not happen within `record_wait` (the row is kept, or spooled, and
-        written later).
+        """Log one query: `await log.record(rec)` is True once its row is committed (or, for
+        a row SQLite can never store, quarantined), False if that did not happen within
+        `record_wait` (the row is kept, or spooled, and written later).
 
         A plain method returning a future rather than a coroutine: awaiting it costs
         no task of its own, which is most of what a burst of queries spends here.

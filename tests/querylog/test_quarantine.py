@@ -76,3 +76,20 @@ async def test_a_record_with_an_integer_sqlite_cannot_hold_is_quarantined_alone(
     assert log.rejected == 1
     assert records[1].uid in log.rejected_path.read_text()
     assert await log.record(rec("later"))
+
+
+async def test_a_row_error_the_checks_did_not_foresee_is_found_row_by_row(
+    open_log: OpenLog, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.querylog.log as log_module
+
+    # Without the up-front checks, the bad value reaches SQLite's binding and the whole
+    # batch fails; the writer must then find the one bad row and write the others.
+    monkeypatch.setattr(log_module, "row_problem", lambda row: None)
+    log = await open_log()
+    records = [rec("one"), rec("overflow", guild_id=2**70), rec("two")]
+    results = await asyncio.gather(*(log.record(r) for r in records))
+    assert results == [True, True, True]
+    assert sorted(uids(db)) == sorted([records[0].uid, records[2].uid])
+    assert log.rejected == 1 and "OverflowError" in log.rejected_path.read_text()
+    assert await log.record(rec("after"))
