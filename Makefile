@@ -13,7 +13,7 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run console test lint check bench lock clean
+.PHONY: install run console test lint check bench soak faults lock clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -49,6 +49,15 @@ test: lint check
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The full load test: 10,000 queries from 200 users through the fake Discord (a small
+# version runs in `make test`); prints replies/s, latency percentiles and peak memory.
+soak: $(STAMP)
+	FACTBOT_SOAK=1 $(VENV)/bin/pytest tests/reliability/test_load.py -s -q
+
+# Every fault of issue 9 tried once more, as a table (tried / failed / lost); ~2 minutes.
+faults: $(STAMP)
+	$(PY) -m tests.reliability.campaign
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from bot.render_text import answer_text
 from bot.service import FactService
 from bot.store import StoreError, StorePaths, collect
 from bot.store.lint import vocabulary_warnings
+from bot.textsafety import clean_text, decode_bytes
 
 log = logging.getLogger("factbot")
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -55,9 +57,16 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_service(settings).engine
+    # Text is made valid here, before the engine, the log or the output sees it: stdin is
+    # read as bytes (invalid UTF-8 becomes U+FFFD), argv may carry surrogateescapes.
     queries: Iterable[str] = (
-        (line.rstrip("\r\n") for line in sys.stdin) if args.query == ["-"] else [" ".join(args.query)]
+        (decode_bytes(line).rstrip("\r\n") for line in sys.stdin.buffer)
+        if args.query == ["-"]
+        else [clean_text(" ".join(args.query))]
     )
+    if args.json and isinstance(sys.stdout, io.TextIOWrapper):
+        # JSON text is UTF-8 (RFC 8259), whatever the locale says
+        sys.stdout.reconfigure(encoding="utf-8", errors="replace")
     querylog = open_query_log(settings)
     if args.explain:
         from bot.query.explain import explain

@@ -35,6 +35,17 @@ def _ids(raw: str, name: str) -> frozenset[int]:
         raise ConfigError(f"{name} must be Discord user ids separated by commas: {exc}") from exc
 
 
+def _cooldown(raw: str) -> tuple[int, float]:
+    """FACTBOT_COOLDOWN: "5/10" (5 queries per 10 s), or "off"."""
+    if raw.lower() in ("off", "0", "none"):
+        return 0, 0.0
+    try:
+        rate, per = raw.split("/")
+        return int(rate), float(per)
+    except ValueError as exc:
+        raise ConfigError(f"FACTBOT_COOLDOWN must be QUERIES/SECONDS such as 5/10, or off; not {raw!r}") from exc
+
+
 def _int(raw: str, name: str) -> int:
     try:
         return int(raw)
@@ -100,6 +111,9 @@ class Settings:
     log_level: str = "INFO"
     metrics_port: int | None = None
     metrics_bind: str = DEFAULT_METRICS_BIND
+    # per-user query budget (rate queries per `cooldown_per` seconds); rate 0 turns it off
+    cooldown_rate: int = 5
+    cooldown_per: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -127,6 +141,7 @@ class Settings:
         data_dir = Path(data_setting) if data_setting else default_data_dir(get("STATE_DIRECTORY"))
         dev_guild = get("FACTBOT_DEV_GUILD")
         metrics_port = get("FACTBOT_METRICS_PORT")
+        cooldown_rate, cooldown_per = _cooldown(get("FACTBOT_COOLDOWN") or "5/10")
         return cls(
             token=get("DISCORD_TOKEN"),
             prefix=get("FACTBOT_PREFIX") or "!",
@@ -143,4 +158,6 @@ class Settings:
             log_level=(get("FACTBOT_LOG_LEVEL") or "INFO").upper(),
             metrics_port=_port(metrics_port, "FACTBOT_METRICS_PORT") if metrics_port else None,
             metrics_bind=get("FACTBOT_METRICS_BIND") or DEFAULT_METRICS_BIND,
+            cooldown_rate=cooldown_rate,
+            cooldown_per=cooldown_per,
         )

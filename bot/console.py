@@ -9,6 +9,7 @@ from typing import TextIO
 
 from bot.commands import CommandRouter, Reply
 from bot.render_text import reply_text
+from bot.textsafety import clean_text
 
 BANNER = "factbot console. Type a question, or {prefix}help for commands. Ctrl-D or Ctrl-C to leave."
 
@@ -36,6 +37,8 @@ def run_console(
             if interactive:
                 print(file=out)
             return 0
+        # a terminal or pipe decoded with surrogateescape hands us invalid bytes as lone surrogates
+        line = clean_text(line)
         start = time.perf_counter()
         try:
             reply = router.handle(line)

@@ -84,13 +84,36 @@ class FactService:
     def store(self) -> Store:
         return self._engine.store
 
-    def reload(self) -> ReloadResult:
-        """Load and check the whole store; swap only if it is clean."""
+    def reload(self, *, force: bool = False) -> ReloadResult:
+        """Load and check the whole store; swap only if it is clean.
+
+        Blocking: callers on an event loop run it in a thread. A store that loads but
+        has no facts while the serving one has some is refused unless `force`: an
+        emptied directory or a botched checkout should not silence the bot.
+        """
         with self._lock:
-            store, problems = collect(self.paths)
-            if store is None:
-                return ReloadResult(ok=False, problems=tuple(problems))
-            engine = Engine(store)
+            try:
+                store, problems = collect(self.paths)
+                if store is None:
+                    return ReloadResult(ok=False, problems=tuple(problems))
+                if not store.facts and self.store.facts and not force:
+                    return ReloadResult(ok=False, problems=(Problem(str(self.paths.facts_dir), 0, EMPTY_RELOAD),))
+                engine = Engine(store)
+            except (MemoryError, RecursionError) as exc:
+                # the limits in bot.store.yamlio should make this unreachable; if not, the
+                # old store keeps serving and the admin hears why
+                where = str(self.paths.facts_dir)
+                return ReloadResult(ok=False, problems=(Problem(where, 0, f"loading ran out of {_resource(exc)}"),))
             old, self._engine = self._engine, engine
             self.loaded_at = time.time()
             return ReloadResult(ok=True, diff=diff_stores(old.store, store))
+
+
+EMPTY_RELOAD = (
+    "the new store has no facts at all, and the one serving has some; nothing was changed. "
+    "If that is what you want, reload with force (`!reload force`, `/reload force:True`)"
+)
+
+
+def _resource(exc: BaseException) -> str:
+    return "memory" if isinstance(exc, MemoryError) else "stack (nested too deep)"

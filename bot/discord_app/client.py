@@ -33,18 +33,25 @@ from bot.config import Settings
 from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
 from bot.discord_app.cache import ReplyCache
 from bot.discord_app.context import FactContext, interaction_plain, respond
+from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.render import render_apology, render_notice
+from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
 from bot.ops.metrics import QueryMetrics
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
+from bot.store.problems import Problem
+from bot.textsafety import clean_payload
 
 log = logging.getLogger(__name__)
 
 HANDLER_ERRORS_KEPT = 100
+
+# Gateway events that carry user text into the bot.
+USER_TEXT_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "INTERACTION_CREATE")
 
 EXTENSIONS = (
     "bot.discord_app.cogs.facts",
@@ -76,11 +83,26 @@ def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
 
 
 class FactTree(app_commands.CommandTree["FactBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[FactBot], /) -> bool:
+        # runs in the task that handles the interaction: the bot counts it as in flight
+        bot = interaction.client
+        if not bot.take_work():
+            return False
+        if interaction.type is not discord.InteractionType.application_command:
+            return True  # autocomplete keystrokes are not queries
+        refusal = await bot.over_cooldown(interaction.user)
+        if refusal is None:
+            return True
+        # an interaction must be answered; ephemeral, so it adds nothing to the channel
+        await _respond_quietly(interaction, str(refusal))
+        return False
+
     async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
         bot = interaction.client
         name = interaction.command.qualified_name if interaction.command else "?"
         if isinstance(error, NotAdminInteraction):
-            log.warning("refused /%s for user %s in channel %s", name, interaction.user.id, interaction.channel_id)
+            who = bot.user_ref(interaction.user)
+            log.warning("refused /%s for %s in channel %s", name, who, interaction.channel_id)
             await _respond_quietly(interaction, str(error))
             return
         if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
@@ -134,6 +156,13 @@ class FactBot(commands.Bot):
         # saw an apology, the log has the traceback.
         self.handler_errors: deque[BaseException] = deque(maxlen=HANDLER_ERRORS_KEPT)
         self._reload_lock = asyncio.Lock()
+        # Handler tasks (messages, interactions) running now, for an orderly shutdown.
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self.accepting = True
+        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
+        self.add_check(self._within_cooldown)
+        _clean_user_text_at_the_edge(self)
+        retry_service_unavailable(self.http)
 
     # -- start-up -------------------------------------------------------------------
 
@@ -152,6 +181,45 @@ class FactBot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("connected as %s (id %s) in %d server(s)", user, user.id if user else "?", len(self.guilds))
+
+    # -- in-flight work and an orderly shutdown -----------------------------------------
+
+    def take_work(self) -> bool:
+        """Called at the start of each message or interaction handler: False once draining
+        (the event is ignored), else the handling task is counted until it ends."""
+        if not self.accepting:
+            return False
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return True
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    async def drain(self, timeout: float) -> int:
+        """Stop taking new work and wait (at most `timeout`) for what is in flight.
+
+        Returns how many handlers were still running at the bound; they are cancelled,
+        and a reply cancelled mid-send is recorded as not delivered.
+        """
+        self.accepting = False
+        pending = {t for t in self._in_flight if t is not asyncio.current_task()}
+        if pending:
+            log.info("finishing %d query handler(s) in flight (at most %.0f s)", len(pending), timeout)
+            _, pending = await asyncio.wait(pending, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("%d handler(s) still running after %.0f s were cancelled", len(pending), timeout)
+            await asyncio.wait(pending, timeout=1.0)
+        return len(pending)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        if self.take_work():
+            await self.process_commands(message)
 
     # -- routing text to the question handler ------------------------------------------
 
@@ -172,6 +240,10 @@ class FactBot(commands.Bot):
                 # the router reads "!word rest" as the console does; a mention is a plain question
                 ctx.routed_line = rest if mentioned else self.settings.prefix + rest
                 ctx.command = self.get_command("fact")
+            elif not rest and origin.guild is None and content.strip():
+                # a DM of just "!" (or a mention alone) deserves an answer: how to ask
+                ctx.routed_line = content.strip()
+                ctx.command = self.get_command("fact")
         elif origin.guild is None and content.strip():
             ctx.routed_line = content.strip()
             ctx.command = self.get_command("fact")
@@ -183,6 +255,24 @@ class FactBot(commands.Bot):
         """The application's owners and team members, and FACTBOT_ADMIN_IDS."""
         return user.id in self.settings.admin_ids or await self.is_owner(user)
 
+    async def over_cooldown(self, user: discord.abc.User) -> RateLimited | None:
+        """Count one query of `user` (admins are exempt); the refusal when over the limit."""
+        if not self.cooldown.enabled or await self.is_admin(user):
+            return None
+        return self.cooldown.hit(user.id)
+
+    async def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:
+        refusal = await self.over_cooldown(ctx.author)
+        if refusal is not None:
+            raise refusal
+        return True
+
+    def user_ref(self, user: discord.abc.Snowflake) -> str:
+        """A user as log lines name them: the query log's keyed hash, never the raw id."""
+        if self.querylog is None:
+            return "a user"
+        return self.querylog.user_ref(user.id)
+
     # -- errors ---------------------------------------------------------------------------
 
     def note_handler_error(self, exc: BaseException, where: str) -> None:
@@ -193,9 +283,13 @@ class FactBot(commands.Bot):
         ctx = context
         if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
             return
+        if isinstance(exception, RateLimited):
+            if exception.notify:  # one notice per cooldown window, then silence
+                await self._notify(ctx, str(exception))
+            return
         if isinstance(exception, NotAdmin):
-            log.warning("refused %s%s for user %s in channel %s", self.settings.prefix, ctx.command,
-                        ctx.author.id, ctx.channel.id)  # fmt: skip
+            log.warning("refused %s%s for %s in channel %s", self.settings.prefix, ctx.command,
+                        self.user_ref(ctx.author), ctx.channel.id)  # fmt: skip
             await self._notify(ctx, str(exception))
             return
         if isinstance(exception, commands.UserInputError):
@@ -224,10 +318,19 @@ class FactBot(commands.Bot):
 
     # -- operations shared by commands and signals ---------------------------------------
 
-    async def reload_store(self, trigger: str) -> ReloadResult:
-        """Load and check the whole store off the event loop; swap only if clean."""
+    async def reload_store(self, trigger: str, *, force: bool = False) -> ReloadResult:
+        """Load and check the whole store off the event loop; swap only if clean.
+
+        Never raises: whatever goes wrong, the old store keeps serving and the result
+        says why (the admin sees it, SIGHUP logs it).
+        """
         async with self._reload_lock:
-            result = await asyncio.to_thread(self.service.reload)
+            try:
+                result = await asyncio.to_thread(self.service.reload, force=force)
+            except Exception as exc:
+                self.note_handler_error(exc, f"reload ({trigger})")
+                problem = Problem(str(self.service.paths.facts_dir), 0, f"reload failed: {type(exc).__name__}: {exc}")
+                result = ReloadResult(ok=False, problems=(problem,))
         if result.ok:
             log.info("%s (%s)", result.summary(), trigger)
         else:
@@ -238,6 +341,32 @@ class FactBot(commands.Bot):
         result = await sync_commands(self.tree, self.settings.data_dir, guild_id or self.settings.dev_guild)
         log.info("%s", result.summary())
         return result
+
+
+def _clean_user_text_at_the_edge(bot: FactBot) -> None:
+    """Make user text valid before discord.py builds a Message or an Interaction from it.
+
+    Discord's JSON can carry a lone surrogate (`"\\ud83d"`); json.loads keeps it, and the
+    first thing that encodes it as UTF-8 (SQLite, a reply) raises. Cleaning the event's
+    payload here covers every path at once: prefix commands, DMs, slash options,
+    autocomplete, buttons. discord.py has no public hook before parsing, so this wraps
+    its parser table (pinned to discord.py 2.7 in pyproject.toml).
+    """
+    parsers: dict[str, Any] | None = getattr(getattr(bot, "_connection", None), "parsers", None)
+    if parsers is None:
+        log.warning("discord.py has no parser table: user text is not cleaned before parsing")
+        return
+    for event in USER_TEXT_EVENTS:
+        parse = parsers.get(event)
+        if parse is not None:
+            parsers[event] = _cleaning(parse)
+
+
+def _cleaning(parse: Any) -> Any:
+    def parse_clean(data: Any) -> None:
+        parse(clean_payload(data))
+
+    return parse_clean
 
 
 def create_bot(

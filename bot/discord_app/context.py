@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.discord_app.delivery import deliver
 from bot.discord_app.render import Rendered
 from bot.discord_app.views import suggestion_view
 
@@ -45,7 +46,7 @@ class FactContext(commands.Context["FactBot"]):
         if self.guild is not None:
             # a deleted command message must not turn the answer into a 400
             kwargs["reference"] = self.message.to_reference(fail_if_not_exists=False)
-        return await self.send(**kwargs)
+        return await deliver(self.send(**kwargs))
 
 
 def message_kwargs(rendered: Rendered, file: discord.File | None = None) -> dict[str, Any]:
@@ -79,6 +80,6 @@ async def respond(
     kwargs = message_kwargs(rendered, file)
     kwargs["ephemeral"] = ephemeral
     if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
+        await deliver(interaction.followup.send(**kwargs))
     else:
-        await interaction.response.send_message(**kwargs)
+        await deliver(interaction.response.send_message(**kwargs))

@@ -12,16 +12,19 @@ direct message), `slash`, and `button` (a suggestion button).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.commands import Reply
 from bot.discord_app.context import FactContext, interaction_plain, respond
+from bot.discord_app.delivery import expect_reply
 from bot.discord_app.render import Rendered, render_apology, render_notice
 from bot.query.engine import MAX_QUERY_CHARS
 from bot.querylog import QueryRecord
@@ -31,6 +34,10 @@ if TYPE_CHECKING:
     from bot.discord_app.client import FactBot
 
 log = logging.getLogger(__name__)
+
+# A reply that could not be sent is not a bug in the handler: `deliver` records it on the
+# query's row and logs it; the user cannot be told (the send is what failed).
+SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, OSError)
 
 TOO_LONG = (
     "That message is {length:,} characters long; a question can be at most {limit} characters. "
@@ -118,6 +125,7 @@ async def record_query(bot: FactBot, rec: QueryRecord) -> None:
     bot.metrics.observe(rec)
     if bot.querylog is None:
         return
+    expect_reply(bot.querylog, rec.uid)
     try:
         committed = await bot.querylog.record(rec)
     except Exception as exc:  # the log never raises for the database; anything else is our bug
@@ -131,7 +139,8 @@ async def answer_message(bot: FactBot, ctx: FactContext, query: str, compute: Ca
     """A text command or DM: answer in the same channel."""
     plain = ctx.plain
     rendered = await run_query(bot, Origin.of_context(ctx), query, compute, plain=plain)
-    await ctx.safe_send(rendered)
+    with contextlib.suppress(*SEND_FAILURES):  # recorded on the row and logged by `deliver`
+        await ctx.safe_send(rendered)
 
 
 async def answer_interaction(
@@ -148,4 +157,5 @@ async def answer_interaction(
         compute = lambda: answers.ask(query)  # noqa: E731
     origin = Origin.of_interaction(interaction, surface)
     rendered = await run_query(bot, origin, query, compute, plain=interaction_plain(interaction))
-    await respond(interaction, rendered)
+    with contextlib.suppress(*SEND_FAILURES):
+        await respond(interaction, rendered)

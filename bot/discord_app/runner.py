@@ -17,7 +17,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import discord
 import yarl
@@ -31,16 +31,23 @@ from bot.discord_app.sync import SyncResult
 from bot.ops.http import ListenError
 from bot.querylog import QueryLog, QueryLogError
 from bot.service import FactService
-from bot.store import StorePaths
+from bot.store import StoreError, StorePaths
 
 log = logging.getLogger("factbot.discord")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+# How long in-flight queries may take to finish at SIGTERM. systemd waits 90 s
+# (TimeoutStopSec) and Docker 10 s before SIGKILL; the log's own close comes after.
+SHUTDOWN_GRACE_SECONDS = 8.0
 
 BAD_TOKEN = (
     "Discord refused the bot token (401 Unauthorized). Check DISCORD_TOKEN: copy the token again from "
     "https://discord.com/developers/applications -> your application -> Bot -> Reset Token."
+)
+BAD_TOKEN_GATEWAY = (
+    "Discord's gateway refused the bot token (close 4004 Authentication failed). Check DISCORD_TOKEN: copy "
+    "the token again from https://discord.com/developers/applications -> your application -> Bot -> Reset Token."
 )
 NO_MESSAGE_CONTENT = (
     "Discord refused the Message Content intent (gateway close 4014). Enable it in the Developer Portal: "
@@ -80,6 +87,11 @@ def run_bot(settings: Settings) -> int:
         return asyncio.run(serve(settings))
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were installed
         return 130
+    except Exception:
+        # serve() already turns failures into exit codes; this is the last net, so that
+        # a supervisor (systemd Restart=on-failure) sees a non-zero exit, never a hang.
+        log.critical("factbot stopped on an unexpected error", exc_info=True)
+        return EXIT_FAILED
 
 
 async def serve(
@@ -88,13 +100,30 @@ async def serve(
     stop: asyncio.Event | None = None,
     service: FactService | None = None,
 ) -> int:
-    """The bot's whole life. Returns when `stop` is set (or a signal arrives) or start-up fails."""
+    """The bot's whole life. Returns when `stop` is set (or a signal arrives) or start-up fails.
+
+    Every failure is an exit code: an error nobody expected is logged with its
+    traceback and returns EXIT_FAILED, after the query log is closed (its
+    aiosqlite thread would otherwise keep the process alive).
+    """
+    try:
+        return await _serve(settings, stop=stop, service=service)
+    except Exception:
+        log.critical("factbot stopped on an unexpected error", exc_info=True)
+        return EXIT_FAILED
+
+
+async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: FactService | None) -> int:
     if not settings.token:
         log.error("DISCORD_TOKEN is not set: put it in the environment or in .env")
         return EXIT_FAILED
     with discord_endpoints(settings):
         if service is None:
-            service = await asyncio.to_thread(load_service, settings)
+            try:
+                service = await asyncio.to_thread(load_service, settings)
+            except StoreError as exc:
+                log.error("the fact store cannot be loaded: %s; run 'factbot check' for the full list", exc)
+                return EXIT_FAILED
         try:
             querylog = await QueryLog.open(
                 settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
@@ -139,7 +168,11 @@ async def _run_until_stopped(bot: FactBot, token: str, stop: asyncio.Event) -> i
             if running in done:
                 stopping.cancel()
                 return _exit_code(running)
+            # In order: stop taking new work, finish what is in flight (its rows are
+            # written, its replies sent), then close the connection; the query log is
+            # closed last, by serve(), and writes what is still queued.
             log.info("shutting down")
+            await bot.drain(SHUTDOWN_GRACE_SECONDS)
             await bot.close()
             await asyncio.wait({running}, timeout=10)
             if not running.done():
@@ -159,6 +192,8 @@ def _exit_code(task: asyncio.Task[None]) -> int:
         log.error(BAD_TOKEN)
     elif isinstance(exc, discord.PrivilegedIntentsRequired):
         log.error(NO_MESSAGE_CONTENT)
+    elif isinstance(exc, discord.ConnectionClosed) and exc.code == 4004:
+        log.error(BAD_TOKEN_GATEWAY)
     elif isinstance(exc, discord.HTTPException | OSError | discord.ConnectionClosed):
         log.error("could not connect to Discord at %s: %s", Route.BASE, exc)
     else:
@@ -175,7 +210,7 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
     def reload() -> None:
         task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP"))
         reloads.add(task)  # keep a reference until it is done
-        task.add_done_callback(reloads.discard)
+        task.add_done_callback(_reload_done(reloads))
 
     installed: list[int] = []
     handlers = [(signal.SIGTERM, stop.set), (signal.SIGINT, stop.set)]
@@ -188,6 +223,16 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
             continue
         installed.append(sig)
     return installed
+
+
+def _reload_done(reloads: set[asyncio.Task[object]]) -> Callable[[asyncio.Task[object]], None]:
+    def done(task: asyncio.Task[object]) -> None:
+        reloads.discard(task)
+        # reload_store never raises; should it ever, say so (not "exception never retrieved")
+        if not task.cancelled() and task.exception() is not None:
+            log.error("SIGHUP reload failed; the old store keeps serving", exc_info=task.exception())
+
+    return done
 
 
 # -- `factbot sync` -----------------------------------------------------------------------

@@ -43,7 +43,15 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         from bot.discord_app.queries import answer_interaction  # queries imports this module
 
-        await answer_interaction(cast("FactBot", interaction.client), interaction, self.query, surface="button")
+        bot = cast("FactBot", interaction.client)
+        # buttons do not pass the command tree's check: in-flight and cooldown here too
+        if not bot.take_work():
+            return
+        refusal = await bot.over_cooldown(interaction.user)
+        if refusal is not None:
+            await interaction.response.send_message(str(refusal), ephemeral=True)
+            return
+        await answer_interaction(bot, interaction, self.query, surface="button")
 
 
 def fits(query: str) -> bool:

@@ -15,7 +15,13 @@ after `record_wait` and returns False so the reply is not held back. The queue
 is bounded by `max_pending`; a row that finds it full goes to the spool file
 (see `spool.py`), and so does whatever is still queued when `close()` runs out
 of time. A row that cannot be spooled either is counted in `dropped` and logged
-as a warning: nothing disappears silently.
+as a warning, once per incident (a full disk must not write a warning per row):
+nothing disappears silently.
+
+A row the database refuses whatever happens (text SQLite cannot encode, an integer
+beyond 64 bits, a wrong type in a spool line) is quarantined in `<db>.rejected.jsonl`
+(see `quarantine.py`), counted in `rejected` and warned about, rather than retried
+forever in front of the good rows.
 """
 
 from __future__ import annotations
@@ -36,11 +42,14 @@ import aiosqlite
 from bot.querylog.errors import QueryLogError, SchemaVersionError
 from bot.querylog.export import to_csv, window_rows, write_csv
 from bot.querylog.privacy import UserKey, key_path_for, load_or_create_key
+from bot.querylog.quarantine import Quarantine, is_row_error, rejected_path_for, row_problem
 from bot.querylog.reader import open_reader
-from bot.querylog.records import QueryRecord, Row, format_ts, normalize_query, to_row
+from bot.querylog.records import ERROR_MAX_CHARS, QueryRecord, Row, format_ts, normalize_query, to_row
 from bot.querylog.schema import (
     AUTOCOMPLETE_SQL,
+    DELIVERY_SQL,
     INSERT_SQL,
+    ROW_COLUMNS,
     SCHEMA_VERSION,
     SINGLE_STATEMENT_ROWS,
     MigrationContext,
@@ -83,11 +92,25 @@ _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _NOT_A_DATABASE_CODES = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 
 _Pending = tuple[Row, asyncio.Future[bool]]
+# (delivered, error) of a reply, waiting to be written to its row
+_Delivery = tuple[bool, str | None]
+_UID, _ERROR, _DELIVERED = (ROW_COLUMNS.index(c) for c in ("uid", "error", "delivered"))
 
 
 def _give_up(waiter: asyncio.Future[bool]) -> None:
     if not waiter.done():
         waiter.set_result(False)
+
+
+def _with_delivery(row: Row, delivery: _Delivery | None) -> Row:
+    if delivery is None:
+        return row
+    delivered, error = delivery
+    patched = list(row)
+    patched[_DELIVERED] = int(delivered)
+    if error is not None:
+        patched[_ERROR] = f"{row[_ERROR]}; {error}" if row[_ERROR] else error
+    return tuple(patched)
 
 
 def _error_code(exc: sqlite3.Error) -> int | None:
@@ -120,6 +143,7 @@ class QueryLog:
         self._close_timeout = close_timeout
         self._purge_interval = purge_interval
         self._spool = Spool(spool_path_for(path))
+        self._quarantine = Quarantine(rejected_path_for(path))
 
         self._queue: deque[_Pending] = deque()
         self._insert_sql: dict[int, str] = {}  # multi-row INSERT statements by row count
@@ -138,13 +162,17 @@ class QueryLog:
         self._spool_waiting = True
         self._autocomplete: Counter[str] = Counter()
         self._autocomplete_due: float | None = None
+        self._deliveries: dict[str, _Delivery] = {}
 
         self._enqueued_rows = 0
         self._committed_rows = 0
         self._commits = 0
         self._spooled = 0
         self._dropped = 0
+        self._drop_incidents = 0
+        self._dropping_since: int | None = None  # `dropped` when the current incident began
         self._replayed = 0
+        self._rejected = 0
 
     # ----------------------------------------------------------------- start/stop
 
@@ -199,6 +227,11 @@ class QueryLog:
                     "or set FACTBOT_DB to another file"
                 ) from exc
             await qlog._on_write_error(exc)
+        except BaseException:
+            # aiosqlite's thread is not a daemon: a connection left open here would keep
+            # the process alive after the error, so `factbot run` would neither serve nor exit.
+            await qlog._disconnect()
+            raise
         qlog._writer = asyncio.create_task(qlog._run(), name=f"querylog-writer:{db_path.name}")
         qlog._writer.add_done_callback(qlog._writer_done)
         return qlog
@@ -216,7 +249,10 @@ class QueryLog:
                 writer.cancel()
                 await asyncio.wait({writer})
         self._closed = True
-        leftovers = [row for row, _ in self._queue]
+        leftovers = [_with_delivery(row, self._deliveries.pop(row[_UID], None)) for row, _ in self._queue]
+        if self._deliveries:
+            log.warning("query log: %d delivery outcome(s) not written at close", len(self._deliveries))
+            self._deliveries.clear()
         for _, waiter in self._queue:
             _give_up(waiter)
         self._queue.clear()
@@ -252,9 +288,9 @@ class QueryLog:
     # ------------------------------------------------------------------ write API
 
     def record(self, rec: QueryRecord) -> asyncio.Future[bool]:
-        """Log one query: `await log.record(rec)` is True once its row is committed, False
-        if that did not happen within `record_wait` (the row is kept, or spooled, and
-        written later).
+        """Log one query: `await log.record(rec)` is True once its row is committed (or, for
+        a row SQLite can never store, quarantined), False if that did not happen within
+        `record_wait` (the row is kept, or spooled, and written later).
 
         A plain method returning a future rather than a coroutine: awaiting it costs
         no task of its own, which is most of what a burst of queries spends here.
@@ -281,8 +317,15 @@ class QueryLog:
         return waiter
 
     async def _spool_instead(self, row: Row) -> bool:
+        # the row goes to the spool now; a delivery marked later must find it there
         await self._spool_rows([row])
         return False
+
+    def user_ref(self, user_id: int) -> str:
+        """How log lines name a user: a prefix of the same keyed hash the database stores,
+        so an operator can find the user's rows without the log holding the raw id."""
+        hashed = self._hash_user(user_id)
+        return f"user#{hashed[:12]}" if hashed else "user#?"
 
     def _hash_user(self, user_id: int | None) -> str | None:
         if user_id is None:
@@ -303,6 +346,19 @@ class QueryLog:
             _give_up(self._deadlines.popleft()[1])
         if self._deadlines:
             self._expiry = loop.call_at(self._deadlines[0][0], self._expire)
+
+    def mark_delivery(self, uid: str, delivered: bool, error: str | None = None) -> None:
+        """Record whether the reply to the row `uid` reached the user (after `record()`).
+
+        Written with the next batch; a row still queued is patched before it is written,
+        so the order of the two calls does not matter. A row that already went to the
+        spool keeps `delivered` NULL (not known), which is what the log then knows.
+        """
+        if self._closed:
+            log.warning("query log: delivery of %s (%s) not recorded: the log is closed", uid, error or "sent")
+            return
+        self._deliveries[uid] = (delivered, None if error is None else error[:ERROR_MAX_CHARS])
+        self._wake.set()
 
     def count_autocomplete(self, n: int = 1) -> None:
         """Count autocomplete keystrokes (per UTC day); they are not logged as queries."""
@@ -330,15 +386,16 @@ class QueryLog:
 
     # ------------------------------------------------------------------- read API
 
-    async def stats(self, days: int = 7, now: datetime | None = None) -> Stats:
-        """Report on the last `days` UTC days (today included), through its own connection."""
+    async def stats(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> Stats:
+        """Report on the last `days` UTC days (today included), through its own connection;
+        with `guild_id`, on that server's queries only."""
         async with open_reader(self.path) as conn:
-            return await compute_stats(conn, days, now)
+            return await compute_stats(conn, days, now, guild_id=guild_id)
 
-    async def export_csv(self, days: int = 7, now: datetime | None = None) -> str:
-        """The raw rows of the window as CSV text with a header row."""
+    async def export_csv(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> str:
+        """The raw rows of the window as CSV text with a header row (formula cells neutralised)."""
         async with open_reader(self.path) as conn:
-            return to_csv(await window_rows(conn, days, now))
+            return to_csv(await window_rows(conn, days, now, guild_id=guild_id))
 
     async def write_csv(self, dest: Path, days: int = 7, now: datetime | None = None) -> int:
         """Write the window's rows as CSV to `dest`; returns the number of rows."""
@@ -370,6 +427,20 @@ class QueryLog:
         return self._dropped
 
     @property
+    def drop_incidents(self) -> int:
+        """Times rows started being dropped (each warned about once)."""
+        return self._drop_incidents
+
+    @property
+    def rejected(self) -> int:
+        """Rows (or spool lines) the database can never take, moved to the quarantine file."""
+        return self._rejected
+
+    @property
+    def rejected_path(self) -> Path:
+        return self._quarantine.path
+
+    @property
     def replayed(self) -> int:
         """Rows inserted from the spool (duplicates of committed rows not counted)."""
         return self._replayed
@@ -383,7 +454,7 @@ class QueryLog:
 
     async def _run(self) -> None:
         backoff = BACKOFF_MIN_SECONDS
-        while not (self._closing and not self._queue and not self._autocomplete):
+        while not (self._closing and not self._queue and not self._autocomplete and not self._deliveries):
             if self._conn is not None and not self._has_work():
                 await self._idle()
                 continue
@@ -407,6 +478,7 @@ class QueryLog:
     def _has_work(self) -> bool:
         return bool(
             self._queue
+            or self._deliveries
             or self._autocomplete_is_due()
             or self._purge_is_due()
             or (self._spool_waiting and not self._closing)
@@ -436,7 +508,7 @@ class QueryLog:
         """One round of work; raises sqlite3.Error when the database refuses it."""
         if self._conn is None:
             await self._connect()
-        if self._queue or self._autocomplete_is_due():
+        if self._queue or self._deliveries or self._autocomplete_is_due():
             await self._commit_batch()
         if self._purge_is_due():
             await self._purge()
@@ -511,8 +583,20 @@ class QueryLog:
         batch = list(itertools.islice(self._queue, MAX_BATCH_ROWS))
         counts, self._autocomplete = self._autocomplete, Counter()
         self._autocomplete_due = None
+        deliveries, self._deliveries = self._deliveries, {}
+        if deliveries and batch:
+            # a reply sent before its row was written: the row goes in with its outcome
+            batch = [(_with_delivery(row, deliveries.pop(row[_UID], None)), waiter) for row, waiter in batch]
+        updates = [(int(ok), error, error, uid) for uid, (ok, error) in deliveries.items()]
+        bad = [(row, problem) for row, _ in batch if (problem := row_problem(row)) is not None]
         try:
-            if batch and not counts and len(batch) <= SINGLE_STATEMENT_ROWS:
+            if bad:
+                # Rare (to_row cleans what it can): insert the good rows one by one and
+                # quarantine the rest, so that one row never holds up the others.
+                await self._insert_or_quarantine(conn, [row for row, _ in batch], counts)
+                if updates:
+                    await conn.executemany(DELIVERY_SQL, updates)
+            elif batch and not counts and not updates and len(batch) <= SINGLE_STATEMENT_ROWS:
                 # one statement, one implicit transaction, one trip to the writer thread
                 sql = self._insert_sql.get(len(batch)) or self._insert_sql.setdefault(
                     len(batch), insert_rows_sql(len(batch))
@@ -524,14 +608,30 @@ class QueryLog:
                     await conn.executemany(INSERT_SQL, [row for row, _ in batch])
                 if counts:
                     await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+                if updates:
+                    await conn.executemany(DELIVERY_SQL, updates)
                 await conn.execute("COMMIT")
-        except BaseException:
-            # Not written: the counts go back (the caller rolls back the transaction).
+        except BaseException as exc:
+            if is_row_error(exc) and not bad:
+                # a fault the checks did not foresee: find the row one by one
+                with contextlib.suppress(sqlite3.Error, ValueError):
+                    await conn.rollback()
+                self._autocomplete.update(counts)
+                self._deliveries = {**{uid: (bool(ok), err) for ok, err, _, uid in updates}, **self._deliveries}
+                await self._insert_or_quarantine(conn, [row for row, _ in batch], Counter())
+                self._batch_written(batch)
+                return
+            # Not written: the counts and deliveries go back (the caller rolls back).
+            self._deliveries = {**{uid: (bool(ok), err) for ok, err, _, uid in updates}, **self._deliveries}
             self._autocomplete.update(counts)
             if self._autocomplete:
                 self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS
             raise
+        self._batch_written(batch)
+
+    def _batch_written(self, batch: list[_Pending]) -> None:
         self._commits += 1
+        self._end_drop_incident()
         # Only the writer removes from the head, so the head is still this batch.
         for _ in batch:
             _, waiter = self._queue.popleft()
@@ -542,6 +642,89 @@ class QueryLog:
             self._deadlines.popleft()
         self._progress.set()
         self._progress = asyncio.Event()
+
+    async def _insert_or_quarantine(
+        self, conn: aiosqlite.Connection, rows: list[Row], counts: Counter[str]
+    ) -> int:
+        """Insert `rows` (and `counts`) in one transaction, row by row; rows SQLite refuses
+        go to the quarantine. Returns how many rows were inserted."""
+        inserted = 0
+        rejected: list[tuple[Row, str]] = []
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                problem = row_problem(row)
+                if problem is None:
+                    await conn.execute("SAVEPOINT one_row")
+                    try:
+                        async with conn.execute(INSERT_SQL, row) as cursor:
+                            inserted += max(cursor.rowcount, 0)
+                    except BaseException as exc:
+                        await conn.execute("ROLLBACK TO one_row")
+                        if not is_row_error(exc):
+                            raise
+                        problem = f"{type(exc).__name__}: {exc}"
+                    finally:
+                        await conn.execute("RELEASE one_row")
+                if problem is not None:
+                    rejected.append((row, problem))
+            if counts:
+                await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
+            await conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await conn.rollback()
+            raise
+        await self._reject_rows(rejected)
+        return inserted
+
+    async def _reject_rows(self, rejected: list[tuple[Row, str]]) -> None:
+        if not rejected:
+            return
+        try:
+            await asyncio.to_thread(self._quarantine.add_rows, rejected)
+        except OSError as exc:
+            self._note_dropped(len(rejected), f"quarantine {self._quarantine.path} not writable ({exc})")
+            return
+        self._rejected += len(rejected)
+        log.warning(
+            "query log: %d row(s) the database cannot store moved to %s (%s); %d so far",
+            len(rejected), self._quarantine.path, rejected[0][1], self._rejected,
+        )  # fmt: skip
+
+    async def _reject_lines(self, lines: tuple[tuple[bytes, str], ...], source: Path) -> None:
+        if not lines:
+            return
+        try:
+            await asyncio.to_thread(self._quarantine.add_lines, lines)
+        except OSError as exc:
+            self._note_dropped(len(lines), f"quarantine {self._quarantine.path} not writable ({exc})")
+            return
+        self._rejected += len(lines)
+        log.warning(
+            "query log: %d unreadable line(s) of %s moved to %s (%s); %d so far",
+            len(lines), source, self._quarantine.path, lines[0][1], self._rejected,
+        )  # fmt: skip
+
+    def _note_dropped(self, n: int, why: str) -> None:
+        """Count dropped rows; warn once when an incident starts, not once per row."""
+        self._dropped += n
+        if self._dropping_since is None:
+            self._dropping_since = self._dropped - n
+            self._drop_incidents += 1
+            log.warning(
+                "query log: DROPPED rows: database unavailable and %s; counted in `dropped`, "
+                "said again when rows are kept again",
+                why,
+            )
+
+    def _end_drop_incident(self) -> None:
+        if self._dropping_since is not None:
+            log.warning(
+                "query log: rows are kept again; %d row(s) were dropped in that incident",
+                self._dropped - self._dropping_since,
+            )
+            self._dropping_since = None
 
     async def _purge(self) -> None:
         assert self._retention_days is not None
@@ -567,20 +750,27 @@ class QueryLog:
                         # Committed chunk by chunk: a failure part-way through means the
                         # next attempt re-reads from the start and the insert ignores
                         # what is already there.
-                        await conn.execute("BEGIN IMMEDIATE")
-                        async with conn.executemany(INSERT_SQL, chunk.rows) as cursor:
-                            inserted += max(cursor.rowcount, 0)
-                        await conn.execute("COMMIT")
+                        try:
+                            await conn.execute("BEGIN IMMEDIATE")
+                            async with conn.executemany(INSERT_SQL, chunk.rows) as cursor:
+                                inserted += max(cursor.rowcount, 0)
+                            await conn.execute("COMMIT")
+                        except BaseException as exc:
+                            if not is_row_error(exc):
+                                raise
+                            with contextlib.suppress(sqlite3.Error, ValueError):
+                                await conn.rollback()
+                            inserted += await self._insert_or_quarantine(conn, list(chunk.rows), Counter())
+                    # A re-read after a crash mid-replay quarantines a bad line again;
+                    # a duplicate there is harmless, a loss is not.
+                    await self._reject_lines(chunk.rejected, path)
                     bad += chunk.bad_lines
                     offset = chunk.next_offset
                     if chunk.done:
                         break
                 await asyncio.to_thread(self._spool.finish, path)
                 self._replayed += inserted
-                log.info("query log: replayed %d row(s) from %s", inserted, path)
-                if bad:
-                    self._dropped += bad
-                    log.warning("query log: dropped %d unreadable line(s) of %s", bad, path)
+                log.info("query log: replayed %d row(s) from %s (%d line(s) quarantined)", inserted, path, bad)
         except OSError as exc:
             log.warning("query log: cannot replay the spool %s (%s); will try at next start", self._spool.path, exc)
         self._spool_waiting = False
@@ -589,15 +779,12 @@ class QueryLog:
         try:
             await asyncio.to_thread(self._spool.append, rows)
         except OSError as exc:
-            self._dropped += len(rows)
-            log.warning(
-                "query log: DROPPED %d row(s): database unavailable and spool %s not writable (%s); %d dropped so far",
-                len(rows),
-                self._spool.path,
-                exc,
-                self._dropped,
-            )
+            self._note_dropped(len(rows), f"spool {self._spool.path} not writable ({exc})")
             return
+        except (UnicodeError, TypeError, ValueError) as exc:  # a row JSON cannot hold
+            await self._reject_rows([(row, f"cannot be spooled: {exc}") for row in rows])
+            return
+        self._end_drop_incident()
         self._spooled += len(rows)
         if not self._closing:
             # Replay as soon as the writer is healthy again rather than at next start.

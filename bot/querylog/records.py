@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.querylog.errors import InvalidRecordError
+from bot.textsafety import clean_text
 
 # Queries are user text of any length; the log keeps the first 500 characters,
 # which is longer than any real question and bounds what one spammer can store.
@@ -82,27 +83,34 @@ def normalize_query(text: str) -> str:
 
 
 def _clip(text: str | None, limit: int) -> str | None:
-    return None if text is None else text[:limit]
+    return None if text is None else clean_text(str(text)[:limit])
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else clean_text(str(value))
 
 
 def to_row(rec: QueryRecord, *, user_hash: str | None, user_id: int | None) -> Row:
     """The row for `rec`; the caller decides which form of the user id is stored."""
     return (
-        rec.uid,
+        clean_text(rec.uid),
         format_ts(rec.time),
-        rec.surface,
+        clean_text(rec.surface),
         rec.guild_id,
         rec.channel_id,
         user_hash,
         user_id,
-        rec.query[:QUERY_MAX_CHARS],
-        normalize_query(rec.query),
-        rec.place,
-        rec.metric,
-        rec.period,
+        # Adapters clean user text at the edge; cleaning again here means no caller
+        # can hand the writer a string SQLite cannot encode.
+        clean_text(rec.query[:QUERY_MAX_CHARS]),
+        clean_text(normalize_query(rec.query)),
+        _text(rec.place),
+        _text(rec.metric),
+        _text(rec.period),
         str(rec.status),
-        rec.fact_id,
+        _text(rec.fact_id),
         rec.score,
         rec.latency_ms,
         _clip(rec.error, ERROR_MAX_CHARS),
+        None,  # delivered: set by `QueryLog.mark_delivery` once the reply was sent, or not
     )

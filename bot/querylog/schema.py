@@ -8,6 +8,9 @@ History
   (`user_hash`) and the raw id only when the operator asked for it; `query_norm`
   groups the same question typed differently; `latency_ms` and `error` columns;
   an `autocomplete` table of per-day keystroke counts; indexes for the reports.
+- v3: `delivered`: whether the reply reached the user (1), failed to (0, with the
+  send error in `error`), or is not known (NULL: the process stopped before it knew,
+  or the row predates v3).
 
 Each migration runs in one transaction together with its `user_version` bump, so
 a crash leaves the file at the old version or the new one, never between.
@@ -88,7 +91,7 @@ V2_AFTER_COPY = (
     "CREATE TABLE autocomplete (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The columns `INSERT_SQL` fills, in the order of `records.to_row`.
 ROW_COLUMNS: tuple[str, ...] = (
@@ -109,6 +112,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "score",
     "latency_ms",
     "error",
+    "delivered",
 )
 REQUIRED_COLUMNS: frozenset[str] = frozenset({"uid", "ts", "surface", "query", "query_norm", "status"})
 
@@ -158,8 +162,18 @@ async def _to_v2(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
         await conn.execute(statement)
 
 
+async def _to_v3(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
+    await conn.execute("ALTER TABLE queries ADD COLUMN delivered INTEGER")
+
+
+# Marks a row's reply delivered or not, after the row itself was written.
+DELIVERY_SQL = (
+    "UPDATE queries SET delivered = ?, "
+    "error = CASE WHEN ? IS NULL THEN error ELSE coalesce(error || '; ', '') || ? END WHERE uid = ?"
+)
+
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2)
+MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2, _to_v3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.querylog.quarantine import row_problem
 from bot.querylog.records import Row
 from bot.querylog.schema import REQUIRED_COLUMNS, ROW_COLUMNS
 
@@ -31,9 +32,15 @@ def spool_path_for(db_path: Path) -> Path:
 @dataclass(frozen=True)
 class SpoolChunk:
     rows: tuple[Row, ...]
-    bad_lines: int  # lines that could not be read back (torn by a crash, edited by hand)
+    # lines that could not be read back as a row (torn by a crash, edited by hand,
+    # a value SQLite cannot store), each with the reason: they go to the quarantine
+    rejected: tuple[tuple[bytes, str], ...]
     next_offset: int
     done: bool
+
+    @property
+    def bad_lines(self) -> int:
+        return len(self.rejected)
 
 
 class Spool:
@@ -73,21 +80,24 @@ class Spool:
 
     def read_chunk(self, path: Path, offset: int, max_rows: int) -> SpoolChunk:
         rows: list[Row] = []
-        bad = 0
+        rejected: list[tuple[bytes, str]] = []
         with path.open("rb") as f:
             f.seek(offset)
             while len(rows) < max_rows:
                 line = f.readline()
                 if not line:
-                    return SpoolChunk(tuple(rows), bad, f.tell(), done=True)
+                    return SpoolChunk(tuple(rows), tuple(rejected), f.tell(), done=True)
                 if not line.strip():
                     continue
-                row = _decode(line) if line.endswith(b"\n") else None
-                if row is None:
-                    bad += 1
+                if not line.endswith(b"\n"):
+                    rejected.append((line, "torn line (the process stopped while writing it)"))
+                    continue
+                row = _decode(line)
+                if isinstance(row, str):
+                    rejected.append((line, row))
                 else:
                     rows.append(row)
-            return SpoolChunk(tuple(rows), bad, f.tell(), done=False)
+            return SpoolChunk(tuple(rows), tuple(rejected), f.tell(), done=False)
 
     def finish(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -97,12 +107,20 @@ def _encode(row: Row) -> str:
     return json.dumps(dict(zip(ROW_COLUMNS, row, strict=True)), separators=(",", ":"))
 
 
-def _decode(line: bytes) -> Row | None:
+def _decode(line: bytes) -> Row | str:
+    """The row of one spool line, or why it cannot be one."""
     try:
         data = json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(data, dict) or any(data.get(c) is None for c in REQUIRED_COLUMNS):
-        return None
+        return "not a JSON line"
+    except RecursionError:  # "[[[[...": json nests one frame per level
+        return "JSON nested too deep"
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    missing = sorted(c for c in REQUIRED_COLUMNS if data.get(c) is None)
+    if missing:
+        return f"missing {', '.join(missing)}"
     # Columns added by a later schema are ignored; missing optional ones are NULL.
-    return tuple(data.get(column) for column in ROW_COLUMNS)
+    row = tuple(data.get(column) for column in ROW_COLUMNS)
+    problem = row_problem(row)
+    return row if problem is None else problem

@@ -95,10 +95,17 @@ async def _percentile(
     return None if row is None else float(row[0])
 
 
-async def compute_stats(conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None) -> Stats:
+async def compute_stats(
+    conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None
+) -> Stats:
+    """The report on the window; with `guild_id`, on that server's queries only (autocomplete
+    keystrokes are counted per day, not per server, so they stay global)."""
     since, until = window(days, now)
     where = "ts >= ? AND ts <= ?"
     args: tuple[object, ...] = (format_ts(since), format_ts(until))
+    if guild_id is not None:
+        where += " AND guild_id = ?"
+        args = (*args, guild_id)
 
     async with conn.execute(
         f"SELECT count(*), count(DISTINCT user_hash), count(latency_ms) FROM queries WHERE {where}",

@@ -29,6 +29,9 @@ from bot.store.yamlio import LineDict, YamlError, line_of, load_yaml
 
 VOCABULARY_FILE = "vocabulary.yaml"
 SOURCES_FILE = "sources.yaml"
+# The largest seed document is ~11 KB; a document is held in memory and searched
+# for every quote, so a stray multi-gigabyte file must be refused, not read.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 FACT_REQUIRED = ("id", "place", "metric", "period", "value", "unit", "figure", "quote")
 FACT_OPTIONAL = ("qualifier", "change", "equivalent", "note", "tags")
@@ -164,9 +167,12 @@ def load_sources(path: Path, seeds_dir: Path, out: _Collector) -> tuple[dict[str
             out.add(path, line, "each document needs file, title, publisher and date")
             continue
         name = str(item["file"])
-        doc_path = seeds_dir / name
+        problem = _document_problem(seeds_dir, name)
+        if problem is not None:
+            out.add(path, line, problem)
+            continue
         try:
-            texts[name] = doc_path.read_text(encoding="utf-8")
+            texts[name] = (seeds_dir / name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             out.add(path, line, f"document {name} cannot be read from {seeds_dir}: {exc}")
             continue
@@ -180,6 +186,28 @@ def load_sources(path: Path, seeds_dir: Path, out: _Collector) -> tuple[dict[str
             relative_dates=tuple((str(k), str(v)) for k, v in dict(relative).items()),
         )
     return sources, texts
+
+
+def _document_problem(seeds_dir: Path, name: str) -> str | None:
+    """Why `name` is not a document factbot may read, or None.
+
+    A document's text is shown to anyone who asks (`!sources 6`), so the path must stay
+    inside the seeds directory: `file: /proc/self/environ` or `../.env` would publish
+    the token. Symbolic links are followed and judged by where they end.
+    """
+    try:
+        root = seeds_dir.resolve(strict=True)
+        target = (seeds_dir / name).resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # missing, or a symlink loop
+        return f"document {name} cannot be read from {seeds_dir}: {exc}"
+    if not target.is_relative_to(root) or target == root:
+        return f"document {name!r} is outside the seeds directory {seeds_dir}; give the name of a file inside it"
+    if not target.is_file():
+        return f"document {name!r} is not a regular file"
+    size = target.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        return f"document {name} is {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} allowed"
+    return None
 
 
 class _FactReader:

@@ -1,6 +1,12 @@
-"""YAML loading that remembers the line each mapping starts on.
+"""YAML loading that remembers the line each mapping starts on, within limits.
 
 Curators edit the store by hand, so every error must point at `file:line`.
+
+A reload must never take the bot down, so a file is refused before it costs much:
+one larger than `MAX_YAML_BYTES` is not read at all, and a document whose aliases
+would expand it past `MAX_EXPANDED_NODES` (a "billion laughs" bomb: 577 bytes that
+grow to gigabytes once something walks them) or that refers to itself is refused
+after composing, before any value is built. Aliases of a sane size still work.
 """
 
 from __future__ import annotations
@@ -9,6 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+# The largest fact file is ~40 KB; 2 MiB leaves room for fifty times the store.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+# Nodes a document may have once every alias is expanded. The committed store's
+# largest file has ~2,100 (vocabulary.yaml); 200,000 is a hundred times that and
+# still milliseconds to build.
+MAX_EXPANDED_NODES = 200_000
 
 
 class LineDict(dict[str, Any]):
@@ -21,8 +34,62 @@ class LineDict(dict[str, Any]):
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class AliasLimitError(ValueError):
+    """Aliases that expand too far, or refer to the node that contains them."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class _LineLoader(_Base):  # type: ignore[valid-type,misc]
-    pass
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()
+        if node is not None:
+            check_expansion(node)
+        return node
+
+
+def check_expansion(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
+    """The number of nodes `root` expands to; raises AliasLimitError past `limit` or on a cycle.
+
+    Iterative, each distinct node sized once (an alias reuses the size of its anchor),
+    so checking costs as much as the file is long, not as much as it expands to.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in _children(node))
+            if size > limit:
+                raise AliasLimitError(
+                    node.start_mark.line + 1,
+                    f"aliases expand this document to more than {limit:,} nodes (an alias bomb?); "
+                    "write the values out or use fewer aliases",
+                )
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue  # an alias of a node already sized
+        if key in on_path:
+            raise AliasLimitError(node.start_mark.line + 1, "an alias refers to the node that contains it")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -45,13 +112,22 @@ class YamlError(ValueError):
         self.message = message
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, max_bytes: int = MAX_YAML_BYTES) -> Any:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlError(
+                path, 1, f"the file is {size:,} bytes, more than the {max_bytes:,} allowed; split it into smaller files"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlError(path, 0, f"cannot read the file: {exc}") from exc
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except AliasLimitError as exc:
+        raise YamlError(path, exc.line, exc.message) from exc
+    except RecursionError as exc:  # "[[[[[...": the parser nests one frame per level
+        raise YamlError(path, 0, "the YAML nests too deep; flatten it") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

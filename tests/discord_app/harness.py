@@ -27,6 +27,8 @@ def make_settings(tmp_path: Path, config: FakeConfig, **overrides: Any) -> Setti
         "data_dir": tmp_path / "data",
         "db_path": tmp_path / "data" / "factbot.sqlite3",
         "log_retention_days": 90,
+        # Most tests send bursts as one user; the cooldown has its own tests (test_cooldown.py).
+        "cooldown_rate": 0,
     }
     values.update(overrides)
     return Settings(**values)

@@ -113,7 +113,7 @@ async def test_queue_overflow_goes_to_the_spool_and_is_replayed_exactly_once(ope
     assert sorted(uids(db)) == sorted(r.uid for r in records)
 
 
-async def test_a_torn_spool_line_is_counted_and_the_rest_replayed(
+async def test_a_torn_spool_line_is_quarantined_and_the_rest_replayed(
     open_log: OpenLog, db: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = await open_log(max_pending=1)
@@ -133,8 +133,9 @@ async def test_a_torn_spool_line_is_counted_and_the_rest_replayed(
     with caplog.at_level(logging.WARNING, logger="bot.querylog"):
         log = await open_log()
     assert log.replayed == 3  # the three rows that overflowed (the fourth was queued)
-    assert log.dropped == 1
+    assert (log.rejected, log.dropped) == (1, 0)  # kept aside, not lost
     assert "unreadable" in caplog.text
+    assert "half-a-li" in log.rejected_path.read_text()
     assert sorted(uids(db)) == sorted(r.uid for r in records)
 
 
@@ -184,9 +185,16 @@ async def test_a_row_neither_database_nor_spool_can_take_is_counted_and_logged(
             results = await asyncio.gather(*(log.record(r) for r in records))
         assert results == [False] * 3
         assert (log.pending, log.spooled, log.dropped) == (1, 0, 2)
-        assert "DROPPED 1 row(s)" in caplog.text
+        assert log.drop_incidents == 1
+        with caplog.at_level(logging.WARNING, logger="bot.querylog"):
+            more = [rec(f"nowhere more {i}") for i in range(50)]
+            await asyncio.gather(*(log.record(r) for r in more))
+        # one incident, one warning: a full disk must not write a warning per row
+        assert (log.dropped, log.drop_incidents) == (52, 1)
+        assert caplog.text.count("DROPPED") == 1
     finally:
         holder.rollback()
         holder.close()
     assert await log.flush(timeout=60)
     assert uids(db) == [records[0].uid]
+    assert "52 row(s) were dropped in that incident" in caplog.text

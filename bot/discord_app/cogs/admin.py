@@ -8,6 +8,7 @@ admin who asked, not the channel.
 from __future__ import annotations
 
 import io
+import logging
 
 import discord
 from discord import app_commands
@@ -15,11 +16,13 @@ from discord.ext import commands
 
 from bot.discord_app.access import admin_only, admin_only_slash
 from bot.discord_app.client import FactBot
-from bot.discord_app.context import FactContext, interaction_plain, respond
+from bot.discord_app.context import FactContext, interaction_plain, message_kwargs, respond
 from bot.discord_app.render import Rendered, render_code, render_notice
 from bot.discord_app.safety import Field, build_embed, code_block
 from bot.querylog import embed_fields, render_text
 from bot.service import ReloadResult
+
+log = logging.getLogger(__name__)
 
 MAX_DAYS = 3650
 ADMIN = {"admin": True}
@@ -39,18 +42,27 @@ class Admin(commands.Cog):
     # -- reload -------------------------------------------------------------------------
 
     @commands.command(
-        name="reload", help="Reload the fact store; on any error the old store keeps serving", extras=ADMIN
+        name="reload",
+        usage="[force]",
+        help="Reload the fact store; on any error the old store keeps serving. "
+        "'force' accepts a store with no facts at all",
+        extras=ADMIN,
     )
     @admin_only()
-    async def reload(self, ctx: FactContext) -> None:
-        result = await self.bot.reload_store(f"{self.bot.settings.prefix}reload by user {ctx.author.id}")
+    async def reload(self, ctx: FactContext, option: str = "") -> None:
+        if option.strip().lower() not in ("", "force"):
+            await ctx.safe_send(render_notice("Usage: reload [force]", plain=ctx.plain, error=True))
+            return
+        trigger = f"{self.bot.settings.prefix}reload by {self.bot.user_ref(ctx.author)}"
+        result = await self.bot.reload_store(trigger, force=option.strip().lower() == "force")
         await ctx.safe_send(_reload_rendered(result, plain=ctx.plain))
 
     @app_commands.command(name="reload", description="Reload the fact store (admins)", extras=ADMIN)
+    @app_commands.describe(force="Accept a store with no facts at all (default: refuse it)")
     @admin_only_slash()
-    async def reload_slash(self, interaction: discord.Interaction[FactBot]) -> None:
+    async def reload_slash(self, interaction: discord.Interaction[FactBot], force: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_store(f"/reload by user {interaction.user.id}")
+        result = await self.bot.reload_store(f"/reload by {self.bot.user_ref(interaction.user)}", force=force)
         await respond(interaction, _reload_rendered(result, plain=interaction_plain(interaction)), ephemeral=True)
 
     # -- sync ---------------------------------------------------------------------------
@@ -71,39 +83,92 @@ class Admin(commands.Cog):
 
     # -- stats --------------------------------------------------------------------------
 
-    @commands.command(name="stats", usage="[days]", help="Query log report for the last N days, with the rows as CSV",
+    @commands.command(name="stats", usage="[days] [all]",
+                      help="Query log report for the last N days, with the rows as CSV, sent to you in a direct "
+                      "message. In a server it covers that server only; 'all' (bot owners) covers every one",
                       extras=ADMIN)  # fmt: skip
     @admin_only()
-    async def stats(self, ctx: FactContext, days: int = 7) -> None:
+    async def stats(self, ctx: FactContext, days: int = 7, scope: str = "") -> None:
+        if scope.lower() not in ("", "all"):
+            await ctx.safe_send(render_notice(STATS_USAGE.format(prefix=ctx.prefix or ""), plain=ctx.plain, error=True))
+            return
         if not 1 <= days <= MAX_DAYS:
             await ctx.safe_send(render_notice(f"days must be 1 to {MAX_DAYS}", plain=ctx.plain, error=True))
             return
-        rendered, file = await self._stats(days, plain=ctx.plain)
-        await ctx.safe_send(rendered, file=file)
+        here = ctx.guild.id if ctx.guild else None
+        allowed, guild_id = await self._scope(ctx.author, here, every=scope.lower() == "all")
+        if not allowed:
+            await ctx.safe_send(render_notice(OWNERS_ONLY, plain=ctx.plain, error=True))
+            return
+        if ctx.guild is None:  # a DM is already private
+            rendered, file = await self._stats(days, plain=False, guild_id=guild_id)
+            await ctx.safe_send(rendered, file=file)
+            return
+        # Never in the channel: the rows hold every user's questions, DMs included.
+        rendered, file = await self._stats(days, plain=False, guild_id=guild_id)
+        try:
+            await ctx.author.send(**message_kwargs(rendered, file))
+        except discord.HTTPException as exc:
+            log.warning("could not DM the stats to %s: %s", self.bot.user_ref(ctx.author), exc)
+            await ctx.safe_send(render_notice(DM_FAILED, plain=ctx.plain, error=True))
+            return
+        await ctx.safe_send(render_notice(DM_SENT, plain=ctx.plain))
 
     @app_commands.command(name="stats", description="Query log report for the last N days, with a CSV (admins)",
                           extras=ADMIN)  # fmt: skip
-    @app_commands.describe(days="How many days back, today included (default 7)")
+    @app_commands.describe(
+        days="How many days back, today included (default 7)",
+        all_servers="Every server and DM, not just this server (bot owners only)",
+    )
     @admin_only_slash()
     async def stats_slash(
-        self, interaction: discord.Interaction[FactBot], days: app_commands.Range[int, 1, MAX_DAYS] = 7
+        self,
+        interaction: discord.Interaction[FactBot],
+        days: app_commands.Range[int, 1, MAX_DAYS] = 7,
+        all_servers: bool = False,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        rendered, file = await self._stats(days, plain=interaction_plain(interaction))
+        await interaction.response.defer(ephemeral=True, thinking=True)  # only the admin sees the report
+        allowed, guild_id = await self._scope(interaction.user, interaction.guild_id, every=all_servers)
+        if not allowed:
+            await respond(interaction, render_notice(OWNERS_ONLY, plain=interaction_plain(interaction), error=True),
+                          ephemeral=True)  # fmt: skip
+            return
+        rendered, file = await self._stats(days, plain=interaction_plain(interaction), guild_id=guild_id)
         await respond(interaction, rendered, ephemeral=True, file=file)
 
-    async def _stats(self, days: int, *, plain: bool) -> tuple[Rendered, discord.File | None]:
+    async def _scope(self, user: discord.abc.User, guild_id: int | None, *, every: bool) -> tuple[bool, int | None]:
+        """(allowed, server) of a report: asked in a server, that server's rows; in a DM, or
+        by an owner asking for all, every row (server None). Not allowed: a non-owner asking for all."""
+        if guild_id is None:
+            return True, None
+        if not every:
+            return True, guild_id
+        return await self.bot.is_owner(user), None
+
+    async def _stats(self, days: int, *, plain: bool, guild_id: int | None) -> tuple[Rendered, discord.File | None]:
         querylog = self.bot.querylog
         if querylog is None:
             return render_notice("The query log is off in this process.", plain=plain, error=True), None
-        stats = await querylog.stats(days)
-        csv_text = await querylog.export_csv(days)
-        file = discord.File(io.BytesIO(csv_text.encode("utf-8")), filename=f"factbot-queries-{days}d.csv")
+        stats = await querylog.stats(days, guild_id=guild_id)
+        csv_text = await querylog.export_csv(days, guild_id=guild_id)
+        suffix = f"-server-{guild_id}" if guild_id is not None else ""
+        file = discord.File(io.BytesIO(csv_text.encode("utf-8")), filename=f"factbot-queries-{days}d{suffix}.csv")
         if plain:
             return Rendered(content=code_block(render_text(stats), 2000)), file
         title, fields = embed_fields(stats)
+        if guild_id is not None:
+            title += " (this server)"
         embed = build_embed(title=title, fields=[Field(name, value, inline=False) for name, value in fields])
         return Rendered(embed=embed), file
+
+
+STATS_USAGE = "Usage: {prefix}stats [days] [all]"
+OWNERS_ONLY = "Only the bot's owners can see the report for every server; without 'all' you get this server's."
+DM_SENT = "I sent you the report in a direct message."
+DM_FAILED = (
+    "I could not send you a direct message (your DMs from this server may be off). "
+    "Use /stats: only you can see its reply."
+)
 
 
 async def setup(bot: FactBot) -> None:

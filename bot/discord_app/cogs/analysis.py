@@ -15,6 +15,7 @@ can take longer than the three seconds Discord allows for a first response.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -50,7 +51,7 @@ from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, respond
-from bot.discord_app.queries import TOO_LONG, Origin, record_query
+from bot.discord_app.queries import SEND_FAILURES, TOO_LONG, Origin, record_query
 from bot.discord_app.render import COLOURS, Rendered, render_apology, render_notice
 from bot.discord_app.safety import CONTENT_LIMIT, DESCRIPTION_LIMIT, Field, build_embed, clip, code_block, escape_text
 from bot.query.engine import MAX_QUERY_CHARS, Engine
@@ -337,7 +338,8 @@ class Analysis(commands.Cog):
     async def _answer_message(self, ctx: FactContext, work: Callable[[], Awaitable[Outcome]], title: str) -> None:
         query = ctx.message.content
         outcome = await run_analysis(self.bot, Origin.of_context(ctx), query, work, plain=ctx.plain, title=title)
-        await ctx.safe_send(outcome.rendered, file=outcome.file())
+        with contextlib.suppress(*SEND_FAILURES):  # recorded on the row by `deliver`
+            await ctx.safe_send(outcome.rendered, file=outcome.file())
 
     # -- slash commands ----------------------------------------------------------------------
 
