@@ -169,7 +169,8 @@ class VocabularyIndex:
         for metric in vocabulary.metrics.values():
             for name in (metric.name, *metric.aliases):
                 name_tokens = lex.content_tokens(name)
-                word = name_tokens[0] if len(name_tokens) == 1 else ""
+                # one word as written ("cement"), not a phrase its stop words reduce to one
+                word = name_tokens[0] if len(name_tokens) == 1 and len(words(name)) == 1 else ""
                 distinctive = self.token_df.get(word, 0) <= 2 and word not in lex.weak_words
                 if word and (name == metric.name or distinctive):
                     solo[word].add(metric.key)
@@ -282,20 +283,30 @@ class VocabularyIndex:
         found, distance, _ = closest[0]
         return self.place_phrases[self.place_by_key[found]], 1.0 - distance / max(len(key), 1)
 
-    def _known_word(self, word: str) -> bool:
+    def _known_word(self, word: str, *, or_stop: bool = False) -> bool:
         token = singular(self.lexicon.fold_token(word))
+        if or_stop and word in self.lexicon.stop_words:
+            return True
         return token in self.metric_token_set or word in self.place_token_set
 
     def split_compound(self, word: str) -> list[str] | None:
-        """Words run together ("tradepartners", "digitaleconomy") split into vocabulary words."""
+        """Words run together ("tradepartners", "datacenter") split into vocabulary words.
+
+        Every part is a known word, and at least one is a vocabulary word ("data" is
+        a stop word, "center" is not).
+        """
         if len(word) < 7 or not word.isalpha() or self._known_word(word) or is_common_word(word):
             return None
+        parts = self._split(word)
+        return parts if parts and any(self._known_word(p) for p in parts) else None
+
+    def _split(self, word: str) -> list[str] | None:
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
-            if self._known_word(left):
-                if self._known_word(right):
+            if self._known_word(left, or_stop=True):
+                if self._known_word(right, or_stop=True):
                     return [left, right]
-                rest = self.split_compound(right)
+                rest = self._split(right) if len(right) >= 6 else None
                 if rest is not None:
                     return [left, *rest]
         return None

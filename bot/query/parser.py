@@ -275,11 +275,15 @@ class QueryParser:
         candidates = {p for t in present for p in self.index.multiword_by_token.get(t, ())}
         for phrase in sorted(candidates, key=lambda p: (-len(p.tokens), p.text)):
             wanted = set(phrase.tokens)
+            if wanted & self.lexicon.stop_words:
+                continue  # "the country" is not found in "the ... countries" scattered over a question
             options = [[i for i, t in enumerate(free) if t == w and not taken[i]] for w in sorted(wanted)]
             if not all(options):
                 continue
             combos = itertools.islice(itertools.product(*options), 256)
             chosen = min(combos, key=lambda c: (max(c) - min(c), c))
+            if max(chosen) - min(chosen) > len(wanted) + 5:
+                continue  # the words of a name stand near each other
             for i in chosen:
                 taken[i] = True
             hits.append(PlaceHit(phrase.place, 1.0, " ".join(raw[i] for i in sorted(chosen))))
