@@ -43,6 +43,7 @@ DERIVED = {
     "average": "that average",
     "ratio": "that ratio",
     "exclusion": "a figure that leaves part of the total out",
+    "broader": "a figure wider than the one they state",
     "forecast": "a forecast or target for that",
 }
 SERIES_OPERATORS = frozenset({"sum", "difference", "average"})
@@ -230,13 +231,20 @@ class Engine:
             said = " ".join(unread)
             return f"I could not read the period in '{said}'; say it as '2023', 'H1 2023' or 'Jan-Apr 2024'."
         lex = self.store.vocabulary.lexicon
-        qualifiers = [w for w in parsed.remaining if w in lex.qualifiers and w not in evidence]
+        # a qualifier the metric vocabulary knows ("foreign", "livestock") is weighed by the
+        # scores already; one it does not know ("urban") can only hold the answer back
+        qualifiers = [
+            w for w in parsed.remaining
+            if w in lex.qualifiers and w not in evidence and w not in self.index.metric_token_set
+        ]
         if qualifiers:
             return (
                 f"'{' '.join(qualifiers)}' may change which figure is meant, and the documents' figure is "
                 f"{self.store.metric_name(fact.metric)}."
             )
-        names = [w for w in parsed.remaining if self.looks_like_name(w) and w not in evidence]
+        # beside a confident reading a short unknown word is more likely an acronym
+        # ("NMPA") than a place: only longer ones hold the answer back
+        names = [w for w in parsed.remaining if len(w) >= 5 and self.looks_like_name(w) and w not in evidence]
         if names:
             return f"I don't know '{' '.join(names)}'."
         return None

@@ -281,7 +281,12 @@ class VocabularyIndex:
             if len(closest) != 1:
                 return [], 0.0
         found, distance, _ = closest[0]
-        return self.place_phrases[self.place_by_key[found]], 1.0 - distance / max(len(key), 1)
+        phrases = self.place_phrases[self.place_by_key[found]]
+        if distance > 1 and not any(p.place in self.places_with_facts for p in phrases):
+            # two edits from a place the documents say nothing about is more likely a
+            # name ("Yan Jinhai") than a misspelling of it
+            return [], 0.0
+        return phrases, 1.0 - distance / max(len(key), 1)
 
     def _known_word(self, word: str, *, or_stop: bool = False) -> bool:
         token = singular(self.lexicon.fold_token(word))

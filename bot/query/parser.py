@@ -32,6 +32,8 @@ _FIELD_LABEL = re.compile(
 # is read in the clause that asks; the others are context. The mark survives word
 # splitting and is no word of any vocabulary.
 CLAUSE_MARK = "zzclausezz"
+ASKED_MARK = "zzaskedzz"  # a clause that ended in a question mark
+_QUESTION_MARK = re.compile(r"\?+")
 CONTEXT_WEIGHT = 0.3
 _CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z)\]])\.\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({"how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do"})
@@ -109,7 +111,7 @@ class QueryParser:
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
         folded = _FIELD_SEPARATOR.sub(" ", folded)
         folded = lex.rewrite_periods(lex.rewrite(chinese_periods(folded)))
-        marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", folded)
+        marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         operator = lex.operator(folded)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
@@ -192,13 +194,22 @@ class QueryParser:
         metric, every clause counts.
         """
         clauses: list[list[str]] = [[]]
+        asked: set[int] = set()
         for word in words_:
             if word == CLAUSE_MARK:
                 clauses.append([])
+            elif word == ASKED_MARK:
+                asked.add(len(clauses) - 1)
             else:
                 clauses[-1].append(word)
-        clauses = [c for c in clauses if c]
-        asking = [i for i, c in enumerate(clauses) if _ASKING & set(c) and any(self._metric_word(w) for w in c)]
+        asked = {i for i in asked if clauses[i]}
+        clauses_at = [(i, c) for i, c in enumerate(clauses) if c]
+        asking_at = [
+            i for i, c in clauses_at if (_ASKING & set(c) or i in asked) and any(self._metric_word(w) for w in c)
+        ]
+        index_of = {i: n for n, (i, _) in enumerate(clauses_at)}
+        clauses = [c for _, c in clauses_at]
+        asking = [index_of[i] for i in asking_at]
         focus = asking[-1] if asking and len(clauses) > 1 else None
         return [(w, focus is not None and i != focus) for i, c in enumerate(clauses) for w in c]
 
