@@ -196,6 +196,13 @@ class Engine:
         for something the documents do not print (a sum, a difference, an average,
         a conversion), or when a word that could change the figure was not read.
         """
+        if answer.status is Status.NEAREST and parsed.operator is not None and answer.alternatives:
+            # a derived request with no single figure to hold back: still say why, and
+            # offer the stated figures it would need
+            facts = [v.fact for v in answer.alternatives]
+            return self._nearest(
+                answer.query, parsed, answer.interpretation, facts, self._derived_reason(parsed.operator), answer.score
+            )
         if answer.status is not Status.ANSWERED or answer.fact is None:
             return answer
         fact = answer.fact.fact
@@ -213,12 +220,7 @@ class Engine:
     def _refusal(self, parsed: ParsedQuery, fact: Fact) -> str | None:
         evidence = self._quote_words(fact)
         if parsed.operator is not None and not self._states_operation(fact, parsed.operator[0], evidence):
-            kind, asked = parsed.operator
-            return (
-                f"The documents do not print {DERIVED.get(kind, 'that figure')} ('{asked}'), and factbot "
-                "does not work one out. The stated figures it would need are below"
-                + ("; `!series` and `!compare` show them side by side." if kind in SERIES_OPERATORS else ".")
-            )
+            return self._derived_reason(parsed.operator)
         if parsed.second_period is not None and parsed.period is not None and not self._explains_period(
             fact, parsed.second_period
         ):
@@ -248,6 +250,15 @@ class Engine:
         if names:
             return f"I don't know '{' '.join(names)}'."
         return None
+
+    @staticmethod
+    def _derived_reason(operator: tuple[str, str]) -> str:
+        kind, asked = operator
+        return (
+            f"The documents do not print {DERIVED.get(kind, 'that figure')} ('{asked}'), and factbot "
+            "does not work one out. The stated figures it would need are below"
+            + ("; `!series` and `!compare` show them side by side." if kind in SERIES_OPERATORS else ".")
+        )
 
     @staticmethod
     def _explains_period(fact: Fact, other: Period) -> bool:
