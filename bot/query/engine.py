@@ -26,6 +26,7 @@ from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
 from bot.query.parser import MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
+from bot.query.spelling import Speller
 from bot.query.text import words
 from bot.store.model import Fact
 from bot.store.periods import Period, PeriodKind
@@ -151,7 +152,12 @@ class Engine:
         for fact in store.facts:
             metric_units.setdefault(fact.metric, set()).add(fact.unit)
         self.index = VocabularyIndex(store.vocabulary, self.places_with_facts, metric_units)
-        self.parser = QueryParser(self.index)
+        vocabulary = store.vocabulary
+        names = [n for p in vocabulary.places.values() for n in (p.name, *p.aliases)]
+        names += [n for m in vocabulary.metrics.values() for n in (m.name, *m.aliases)]
+        names += [n for u in vocabulary.units.values() for n in (u.name, *u.aliases)]
+        speller = Speller.build(vocabulary.lexicon, names, (f.quote for f in store.facts))
+        self.parser = QueryParser(self.index, speller)
         self.metrics_by_place: dict[str, set[str]] = {}
         self.places_by_metric: dict[str, set[str]] = {}
         for place, metric in store.by_place_metric:

@@ -66,6 +66,8 @@ def explain(engine: Engine, query: str) -> str:
     answer: Answer = engine.ask(query)
     parsed = engine.parser.parse(" ".join(query.split())[:300], engine.today)
     lines = [f"query:    {query}", f"read as:  {parsed.folded.strip()}"]
+    if parsed.corrections:
+        lines.append("spelling: " + ", ".join(f"{typed} -> {read}" for typed, read in parsed.corrections))
     roles = word_roles(engine, parsed)
     lines.append("words:    " + ", ".join(f"{w} [{r}]" for w, r in roles))
     places = "; ".join(

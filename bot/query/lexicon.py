@@ -100,10 +100,16 @@ class Lexicon:
 
     def rewrite(self, folded: str) -> str:
         """Chinese terms into English, then everyday phrases into the vocabulary's words."""
+        return self.rewrite_phrases(self.rewrite_chinese(folded))
+
+    def rewrite_chinese(self, folded: str) -> str:
         if any(ord(c) >= 0x2E80 for c in folded):
             for term, english in self.chinese:
                 if term in folded:
                     folded = folded.replace(term, english)
+        return folded
+
+    def rewrite_phrases(self, folded: str) -> str:
         if self._any_phrase.search(folded):
             for rule in self.phrases:
                 folded = rule.pattern.sub(rule.replacement, folded)

@@ -17,6 +17,7 @@ from datetime import date
 
 from bot.query.index import HEAD_WEIGHT, PlacePhrase, VocabularyIndex
 from bot.query.periods import chinese_periods, extract_period
+from bot.query.spelling import Speller
 from bot.query.text import fold, singular, words
 from bot.store.periods import Period
 
@@ -86,6 +87,7 @@ class ParsedQuery:
     period_unread: tuple[str, ...] = ()  # period words left after the period was read
     second_period: Period | None = None  # another period the question names besides the one read
     content: tuple[str, ...] = ()  # the question's content words (folded), which readings explain
+    corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
@@ -102,15 +104,20 @@ class ParsedQuery:
 
 
 class QueryParser:
-    def __init__(self, index: VocabularyIndex) -> None:
+    def __init__(self, index: VocabularyIndex, speller: Speller | None = None) -> None:
         self.index = index
         self.lexicon = index.lexicon
+        self.speller = speller
 
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
         lex = self.lexicon
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
         folded = _FIELD_SEPARATOR.sub(" ", folded)
-        folded = lex.rewrite_periods(lex.rewrite(chinese_periods(folded)))
+        folded = lex.rewrite_chinese(chinese_periods(folded))
+        corrections: tuple[tuple[str, str], ...] = ()
+        if self.speller is not None:
+            folded, corrections = self.speller.correct(folded)
+        folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         operator = lex.operator(folded)
         currency = lex.currency(folded)
@@ -174,6 +181,7 @@ class QueryParser:
             currency=(currency[0].key, currency[1]) if currency else None,
             period_unread=tuple(w for w in remaining if w in lex.period_words),
             second_period=second_period,
+            corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
             places=tuple(places),
             metrics=tuple(metrics),

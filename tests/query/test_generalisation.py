@@ -120,10 +120,19 @@ def test_ordinary_words_and_field_syntax_do_not_block_a_right_reading(query: str
         ("Xinjiang's trade 2023", "357.33 billion yuan"),
         ("tibbet trade growht jan-apr 2024", "201.7 percent"),
         ("xizang green data centre investmnt", "11.8 billion yuan"),
+        ("XIZANG TOTAL FORIEGN TRADE VOLUME 2023 IN DOLARS", "$138.08 million"),
+        ("kashi comprehensive bondedzone import export 2022", "28.28 billion yuan"),
+        ("avg anual gdp growth xinjang 2015-2024", "6.1 percent"),
+        ("!tradepartners tibet 2023", "175 countries and regions"),
     ],
 )
 def test_misspellings_of_places_and_metrics_are_read(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_explain_names_the_spelling_it_put_right() -> None:
+    text = explain(real_engine(), "avg anual gdp growth xinjang 2015-2024")
+    assert "spelling: " in text and "anual -> annual" in text
 
 
 def test_an_ordinary_english_word_is_not_bent_into_a_vocabulary_word() -> None:
