@@ -61,7 +61,7 @@ def _position(text: str, hit: PlaceHit) -> int:
 
 def find_places(engine: Engine, text: str) -> tuple[list[PlaceHit], ParsedQuery]:
     """Every place a text names, in typed order (repeats included), and the parse of the whole text."""
-    folded = fold(_clean(text))
+    folded = engine.parser.spell(fold(_clean(text)))  # positions in the words as the parser reads them
     # the parser drops the period phrase before it looks for places; do the same for positions
     parsed = _parse(engine, folded)
     hits = list(parsed.places)

@@ -35,7 +35,8 @@ _FIELD_LABEL = re.compile(
 CLAUSE_MARK = "zzclausezz"
 ASKED_MARK = "zzaskedzz"  # a clause that ended in a question mark
 _QUESTION_MARK = re.compile(r"\?+")
-CONTEXT_WEIGHT = 0.3
+CONTEXT_WEIGHT = 0.05
+LOOSE_CONTEXT_WEIGHT = 0.3
 _CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z)\]])\.\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({"how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do"})
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
@@ -109,6 +110,10 @@ class QueryParser:
         self.lexicon = index.lexicon
         self.speller = speller
 
+    def spell(self, folded: str) -> str:
+        """Folded text with its misspellings put right, as `parse` reads it."""
+        return self.speller.correct(folded)[0] if self.speller is not None else folded
+
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
         lex = self.lexicon
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
@@ -139,14 +144,14 @@ class QueryParser:
                     # a Chinese term names its metric outright: full weight, nothing left to explain
                     cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
         marked_words = [
-            (part, context)
-            for w, context in self._clauses(words(rest))
+            (part, weight)
+            for w, weight in self._clauses(words(rest))
             for part in (self.index.split_compound(w) or [w])
         ]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
         tagged = [
-            (t, context)
-            for w, context in ((lex.fold_token(w), c) for w, c in marked_words)
+            (t, weight)
+            for w, weight in ((lex.fold_token(w), c) for w, c in marked_words)
             for t in (w.split("-") if "-" in w and w not in lex.folds else [w])
         ]
         # rare words that repeat the place's own name ("rank among bonded zones" after
@@ -160,17 +165,17 @@ class QueryParser:
             if self.index.token_df.get(w, 0) <= 3
         }
         kept = [
-            (t, context)
-            for t, context in ((singular(lex.fold_token(t)), c) for t, c in tagged)
+            (t, weight)
+            for t, weight in ((singular(lex.fold_token(t)), c) for t, c in tagged)
             if t and t not in lex.stop_words and t not in lex.fillers and t not in place_words
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
         content = [t for t, _ in kept]
-        context_positions = {i for i, (_, context) in enumerate(kept) if context}
-        metrics, used = self._metrics(content, context_positions)
-        # words of a context clause explain nothing and block nothing
-        used = used | context_positions
+        context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
+        metrics, used = self._metrics(content, context)
+        # words of a context clause block nothing
+        used = used | set(context)
         if cjk_hits:
             metrics = cjk_hits + [m for m in metrics if all(m.metric != h.metric for h in cjk_hits)]
         remaining = tuple(t for i, t in enumerate(content) if i not in used and not t.isdigit())
@@ -194,8 +199,8 @@ class QueryParser:
             content=tuple(content),
         )
 
-    def _clauses(self, words_: list[str]) -> list[tuple[str, bool]]:
-        """Each word with whether it stands in a context clause, not in the clause that asks.
+    def _clauses(self, words_: list[str]) -> list[tuple[str, float]]:
+        """Each word with its weight: 1 in the clause that asks, less in a context clause.
 
         "The chairman said Xizang's economy ranked first ... What was the region's GDP?"
         asks for GDP; the ranking is context. Without a clause that asks and names a
@@ -213,13 +218,18 @@ class QueryParser:
         asked = {i for i in asked if clauses[i]}
         clauses_at = [(i, c) for i, c in enumerate(clauses) if c]
         asking_at = [
-            i for i, c in clauses_at if (_ASKING & set(c) or i in asked) and any(self._metric_word(w) for w in c)
+            i for i, c in clauses_at if (_ASKING & set(c) or i in asked) and any(self._vocabulary_word(w) for w in c)
         ]
         index_of = {i: n for n, (i, _) in enumerate(clauses_at)}
         clauses = [c for _, c in clauses_at]
         asking = [index_of[i] for i in asking_at]
         focus = asking[-1] if asking and len(clauses) > 1 else None
-        return [(w, focus is not None and i != focus) for i, c in enumerate(clauses) for w in c]
+        if focus is None:
+            return [(w, 1.0) for c in clauses for w in c]
+        # the clause that asks names the metric outright ("what was the GDP?"): the context
+        # hardly counts; it names it only loosely ("by what percentage did it go up?"): less so
+        weight = CONTEXT_WEIGHT if any(self._metric_word(w) for w in clauses[focus]) else LOOSE_CONTEXT_WEIGHT
+        return [(w, 1.0 if i == focus else weight) for i, c in enumerate(clauses) for w in c]
 
     def _known(self, token: str) -> bool:
         index = self.index
@@ -230,8 +240,18 @@ class QueryParser:
             or token in index.place_token_set
         )
 
-    def _metric_word(self, word: str) -> bool:
+    def _vocabulary_word(self, word: str) -> bool:
         return singular(self.lexicon.fold_token(word)) in self.index.token_weight
+
+    def _metric_word(self, word: str) -> bool:
+        """A word that by itself points at few metrics ("gdp", "cement"; not "tons" or "total")."""
+        token = singular(self.lexicon.fold_token(word))
+        return (
+            token in self.index.token_weight
+            and self.index.token_df.get(token, 99) <= 3
+            and token not in self.index.unit_of_token
+            and token not in self.lexicon.weak_words
+        )
 
     # -- places ---------------------------------------------------------
     def _places(self, folded: str) -> tuple[list[PlaceHit], str]:
@@ -281,7 +301,15 @@ class QueryParser:
         # keep whole words ("e-commerce") unless a place took part of them
         used_words = {owner[i] for i, t in enumerate(taken) if t}
         rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
-        return self._resolve_places(hits), rest
+        resolved = self._resolve_places(hits)
+        # a place dropped because a place inside it is named ("national" beside the Kashi
+        # zone) gives back the words that also say what is measured ("national rank")
+        kept = {h.place for h in resolved}
+        returned = [
+            w for h in hits if h.place not in kept for w in h.text.split()
+            if singular(self.lexicon.fold_token(w)) in self.index.metric_token_set
+        ]
+        return resolved, " ".join([rest, *returned])
 
     def _reordered_places(self, tokens: list[str], taken: list[bool], hits: list[PlaceHit], raw: list[str]) -> None:
         """Find multi-word names whose words all appear, in any order, using each word once.
@@ -321,7 +349,9 @@ class QueryParser:
         return specific
 
     # -- metrics --------------------------------------------------------
-    def _metrics(self, content: list[str], context: set[int] | None = None) -> tuple[list[MetricHit], set[int]]:
+    def _metrics(
+        self, content: list[str], context: dict[int, float] | None = None
+    ) -> tuple[list[MetricHit], set[int]]:
         index = self.index
         # token -> (similarity, query positions)
         matched: dict[str, tuple[float, int]] = {}
@@ -339,7 +369,7 @@ class QueryParser:
             # ignores them answers a different question
             weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in index.head_words else 1.0)
             if context and pos in context:
-                weight *= CONTEXT_WEIGHT  # a word of a context clause counts for less
+                weight *= context[pos]  # a word of a context clause counts for less
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
             if token in index.unit_of_token:
                 unit_positions[pos] = index.unit_of_token[token]

@@ -96,6 +96,14 @@ def load_cases(directory: Path | None = None) -> list[Case]:
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SCALES = ("trillion", "billion", "million", "thousand", "percent", "%", "fold", "times")
 _SPACE = re.compile(r"\s+")
+# "four" is a figure as much as "4": a writer may copy the number word alone
+_NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|first|second|third)\b"
+)
+
+
+def _has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text) or _NUMBER_WORD.search(text))
 
 
 def _normal(figure: str) -> str:
@@ -118,7 +126,7 @@ def same_figure(stated: str, expected: str) -> bool:
     a, b = _normal(stated), _normal(expected)
     if a == b:
         return True
-    if (_inside(a, b) or _inside(b, a)) and _NUMBER.search(a) and _NUMBER.search(b):
+    if (_inside(a, b) or _inside(b, a)) and _has_number(a) and _has_number(b):
         return True
     sig_a, sig_b = _signature(stated), _signature(expected)
     return bool(sig_a) and sig_a == sig_b
