@@ -221,7 +221,26 @@ class Engine:
                 ))
             answer = converted
         reason = self._refusal(parsed, fact)
+        if reason is not None and parsed.operator is not None:
+            stated = self._stating_sibling(parsed, fact)
+            if stated is not None:  # "average growth": the same metric's stated average rate
+                answer_view = view(stated, self.store)
+                answer = replace(answer, message=answer_view.text, fact=answer_view)
+                fact, reason = stated, self._refusal(parsed, stated)
         return answer if reason is None else self._refuse(answer, parsed, fact, reason)
+
+    def _stating_sibling(self, parsed: ParsedQuery, fact: Fact) -> Fact | None:
+        """The one fact of the same place and metric that states the operation asked, if any."""
+        assert parsed.operator is not None
+        kind = parsed.operator[0]
+        siblings = self.store.by_place_metric.get((fact.place, fact.metric), ())
+        stating = [
+            f for f in siblings
+            if f is not fact
+            and (parsed.period is None or f.period.overlaps(parsed.period))
+            and self._states_operation(f, kind, self._quote_words(f))
+        ]
+        return stating[0] if len(stating) == 1 else None
 
     def _refusal(self, parsed: ParsedQuery, fact: Fact) -> str | None:
         evidence = self._quote_words(fact)

@@ -123,7 +123,7 @@ _WHOLE_YEAR = re.compile(
     r"|\b(?:full|whole|entire)[-\s]year\b"
 )
 _FISCAL_YEAR = re.compile(r"\bfy\s*'?(?:(?:19|20)\d{2}|\d{2})\b")
-_SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|to|through|until))")
+_SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|(?:to|through|until|till|thru)\b))")
 _RELATIVE = re.compile(r"\b(last|previous|past|this|current)\s+year\b")
 _LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|current|now|recent)\b")
 _SPACES = re.compile(r"\s{2,}")
