@@ -392,6 +392,10 @@ class Engine:
                 query, parsed, interp, list(selection.facts) or list(facts),
                 reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
             )
+        if decision.verdict is Verdict.BLOCKED and selection.facts:
+            main = selection.facts[0]
+            siblings = [f for f in _latest(facts) if f is not main]
+            return self._nearest(query, parsed, interp, [main, *siblings], decision.reason, base_score * 0.5)
         if decision.verdict is Verdict.AMBIGUOUS:
             listed = [selection.facts[0]] if selection.facts else []
             for rival in decision.rivals:
@@ -444,7 +448,13 @@ class Engine:
             conflict=conflict,
             kind=parsed.kind is None or fact.unit in parsed.kind[1],
         )
-        return Candidate(hit.metric, features, score(features)), hit, selection
+        blockers: tuple[str, ...] = ()
+        if selection.status is Status.ANSWERED and parsed.currency is None:
+            # the hard rules: a derived request, an unread period or qualifier, an unknown name
+            reason = self._refusal(parsed, fact)
+            if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
+                blockers = (reason,)
+        return Candidate(hit.metric, features, score(features), blockers), hit, selection
 
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:

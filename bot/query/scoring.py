@@ -5,9 +5,10 @@ facts the store has for it. Its features are named and measured once; `score()`
 combines them with the weights below, and `decide()` turns the scores of the
 candidates into a status with a threshold and a margin. The product's rules
 (another period or place is never the answer; a partial figure answers a year
-only when it is alone) are not scored: they are hard filters applied by the
-period selection and by the engine's hold-back rules, reported here as
-`blockers`.
+only when it is alone) are not scored: they are hard filters, applied by the
+period selection and by the engine's hold-back rules (a derived request, an
+unread period word or qualifier, an unknown name), which reach `decide()` as a
+candidate's `blockers`.
 
 The weights and thresholds live here and nowhere else; they were chosen on the
 dev split (`python -m tests.eval.evaluate`), never on the holdout.
