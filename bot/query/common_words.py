@@ -9,6 +9,7 @@ million words, 6 once per thousand).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
@@ -20,9 +21,18 @@ COMMON_ZIPF = 3.0
 EVERYDAY_ZIPF = 3.6
 
 
+# British spellings the list knows in their American form ("revitalise", "centre")
+_BRITISH = ((re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"), (re.compile(r"tre$"), "ter"),
+            (re.compile(r"our$"), "or"), (re.compile(r"yse$"), "yze"))  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
-    return float(zipf_frequency(word, "en", wordlist="small"))
+    frequency = float(zipf_frequency(word, "en", wordlist="small"))
+    for pattern, american in _BRITISH:
+        if frequency < COMMON_ZIPF and pattern.search(word):
+            frequency = max(frequency, float(zipf_frequency(pattern.sub(american, word), "en", wordlist="small")))
+    return frequency
 
 
 def is_common_word(word: str) -> bool:

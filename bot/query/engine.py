@@ -253,7 +253,7 @@ class Engine:
                 f"The question names two periods ({parsed.period.label()} and {parsed.second_period.label()}); "
                 "ask for one of them."
             )
-        unread = [w for w in parsed.period_unread if w not in evidence]
+        unread = [w for w in parsed.period_unread if w not in evidence and self._qualifies_a_period(parsed, w)]
         if unread:
             said = " ".join(unread)
             return f"I could not read the period in '{said}'; say it as '2023', 'H1 2023' or 'Jan-Apr 2024'."
@@ -271,7 +271,10 @@ class Engine:
             )
         # beside a confident reading a short unknown word is more likely an acronym
         # ("NMPA") than a place: only longer ones hold the answer back
-        names = [w for w in parsed.remaining if len(w) >= 5 and self.looks_like_name(w) and w not in evidence]
+        names = [
+            w for w in parsed.remaining
+            if len(w) >= 5 and self.looks_like_name(w) and w not in evidence and not self._attributed(parsed, w)
+        ]
         if names:
             return f"I don't know '{' '.join(names)}'."
         return None
@@ -304,6 +307,26 @@ class Engine:
         if kind == "sum":  # a figure over a span of years is the total the document states
             return fact.period.kind is PeriodKind.SPAN or bool(said & (evidence | names))
         return bool(said & (evidence | names))
+
+    @staticmethod
+    def _qualifies_a_period(parsed: ParsedQuery, word: str) -> bool:
+        """A period word that says which part of a period ("mid 2023", "the spring of 2023"), not
+        one said in passing ("mentioned at a press conference that spring") beside a period read."""
+        if parsed.period is None:
+            return True
+        said = words(parsed.folded)
+        return any(
+            word == w and any(t.isdigit() for t in said[max(0, i - 3) : i + 4]) for i, w in enumerate(said)
+        )
+
+    def _attributed(self, parsed: ParsedQuery, name: str) -> bool:
+        """A name said to be the source ("according to Yan Jinhai"), not what the figure is about."""
+        cues = self.store.vocabulary.lexicon.attribution_cues
+        said = words(parsed.folded)
+        for i, word in enumerate(said):
+            if word.startswith(name) and cues & set(said[max(0, i - 3) : i + 3]):
+                return True
+        return False
 
     def looks_like_name(self, word: str, *, in_place_slot: bool = False) -> bool:
         """A word that is no vocabulary word and no ordinary English: a name, or a misspelt one.

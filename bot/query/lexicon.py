@@ -62,6 +62,8 @@ class Lexicon:
     currencies: tuple[Currency, ...] = ()
     kinds: tuple[Kind, ...] = ()
     qualifiers: frozenset[str] = frozenset()
+    attribution_cues: frozenset[str] = frozenset()
+    context_openers: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
 
     # -- words ------------------------------------------------------------
@@ -158,6 +160,18 @@ class Lexicon:
                 return kind
         return None
 
+    @cached_property
+    def _any_context_opener(self) -> re.Pattern[str]:
+        # the opener and the rest of its clause, up to a comma or the end of the sentence
+        either = _either(self.context_openers).pattern
+        return re.compile(f"(?:{either})[^,?!;]*")
+
+    def mark_context(self, folded: str, opening: str, closing: str) -> str:
+        """Marks around each context clause: an opener and the words up to the next comma."""
+        if not self.context_openers:
+            return folded
+        return self._any_context_opener.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
+
     def phonetic_key(self, word: str) -> str:
         """A spelling by ear reduced to the pinyin it stands for: "shinjiang" -> "xinjiang"."""
         for spelling, pinyin in self.phonetic:
@@ -248,6 +262,10 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         currencies=tuple(currencies),
         kinds=tuple(kinds),
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
+        attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
+        context_openers=tuple(
+            _compile(p, f"{name}: context_openers") for p in _strings(data.get("context_openers"), "context_openers")
+        ),
         phonetic=tuple(_pairs(data.get("phonetic"), f"{name}: phonetic")),
     )
 

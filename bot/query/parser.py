@@ -34,6 +34,7 @@ _FIELD_LABEL = re.compile(
 # splitting and is no word of any vocabulary.
 CLAUSE_MARK = "zzclausezz"
 ASKED_MARK = "zzaskedzz"  # a clause that ended in a question mark
+CONTEXT_MARK = "zzcontextzz"  # a clause that a context opener began
 _QUESTION_MARK = re.compile(r"\?+")
 CONTEXT_WEIGHT = 0.05
 LOOSE_CONTEXT_WEIGHT = 0.3
@@ -124,6 +125,7 @@ class QueryParser:
             folded, corrections = self.speller.correct(folded)
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
+        marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         operator = lex.operator(folded)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
@@ -208,17 +210,25 @@ class QueryParser:
         """
         clauses: list[list[str]] = [[]]
         asked: set[int] = set()
+        context: set[int] = set()  # clauses a context opener began ("as cited by ...")
         for word in words_:
             if word == CLAUSE_MARK:
                 clauses.append([])
+            elif word == CONTEXT_MARK:
+                context.add(len(clauses) - 1)
             elif word == ASKED_MARK:
-                asked.add(len(clauses) - 1)
+                # the question mark after "..., as cited by the chairman?" ends the question before it
+                at = len(clauses) - 1
+                while at > 0 and (at in context or not clauses[at]):
+                    at -= 1
+                asked.add(at)
             else:
                 clauses[-1].append(word)
         asked = {i for i in asked if clauses[i]}
         clauses_at = [(i, c) for i, c in enumerate(clauses) if c]
         asking_at = [
-            i for i, c in clauses_at if (_ASKING & set(c) or i in asked) and any(self._vocabulary_word(w) for w in c)
+            i for i, c in clauses_at
+            if i not in context and (_ASKING & set(c) or i in asked) and any(self._vocabulary_word(w) for w in c)
         ]
         index_of = {i: n for n, (i, _) in enumerate(clauses_at)}
         clauses = [c for _, c in clauses_at]
