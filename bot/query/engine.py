@@ -29,7 +29,7 @@ from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
 from bot.query.text import words
 from bot.store.model import Fact
-from bot.store.periods import Period, PeriodKind
+from bot.store.periods import MONTH_NAMES, Period, PeriodKind
 from bot.store.snapshot import Store
 
 MAX_QUERY_CHARS = 300  # longer input is cut: no question needs more
@@ -91,11 +91,24 @@ def _latest(facts: Iterable[Fact]) -> list[Fact]:
 
 
 def select_period(
-    facts: Sequence[Fact], asked: Period | None, *, open_end: bool = False, whole_year: bool = False
+    facts: Sequence[Fact],
+    asked: Period | None,
+    *,
+    open_end: bool = False,
+    whole_year: bool = False,
+    part: tuple[int, int] | None = None,
 ) -> Selection:
     """Pick the facts of one place and metric that answer the asked period."""
     if not facts:
         return Selection(Status.NOT_FOUND, ())
+    if asked is None and part is not None:
+        # "H1" with no year: the latest figure for those months of a year, else none
+        same = [f for f in facts if f.period.kind is PeriodKind.PARTIAL
+                and (f.period.start.month, f.period.end.month) == part and f.period.start.year == f.period.end.year]
+        if same:
+            latest = _latest(same)
+            return Selection(Status.ANSWERED, tuple(_best_of_same([f for f in latest if f.period == latest[0].period])))
+        return Selection(Status.NEAREST, tuple(_latest(facts)[:MAX_LISTED]))
     if asked is None or asked.kind is PeriodKind.AS_OF:
         non_span = [f for f in facts if f.period.kind is not PeriodKind.SPAN] or list(facts)
         ordered = _latest(non_span)
@@ -446,7 +459,9 @@ class Engine:
     ) -> tuple[Candidate, MetricHit, Selection]:
         """One reading of the question against the facts the store has for it, with its features."""
         facts = self.store.by_place_metric[(place, hit.metric)]
-        selection = select_period(facts, parsed.period, open_end=parsed.open_end, whole_year=parsed.whole_year)
+        selection = select_period(
+            facts, parsed.period, open_end=parsed.open_end, whole_year=parsed.whole_year, part=parsed.part
+        )
         fact = selection.facts[0] if selection.facts else facts[0]
         unexplained = parsed.unexplained(hit)
         quote = self._quote_words(fact)
@@ -482,10 +497,14 @@ class Engine:
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:
         period = parsed.period
+        label = period.label() if period else None
+        if period is None and parsed.part is not None:
+            first, last = parsed.part
+            label = f"{MONTH_NAMES[first - 1]} to {MONTH_NAMES[last - 1]} (any year)"
         return Interpretation(
             place=self.store.place_name(place) if place else None,
             metric=self.store.metric_name(metric) if metric else None,
-            period=period.label() if period else None,
+            period=label,
             place_key=place,
             metric_key=metric,
             period_code=period.text if period else None,

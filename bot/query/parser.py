@@ -82,6 +82,7 @@ class ParsedQuery:
     latest: bool = False
     open_end: bool = False
     whole_year: bool = False
+    part: tuple[int, int] | None = None  # months of a part of a year asked without its year ("H1")
     remaining: tuple[str, ...] = field(default=())  # content words nothing explained
     folded: str = ""  # the question as read: folded, fields and phrases rewritten
     operator: tuple[str, str] | None = None  # a derived request: (kind, the words asking it)
@@ -129,11 +130,14 @@ class QueryParser:
         operator = lex.operator(folded)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
-        found = extract_period(marked, today)
+        context_marks = (CONTEXT_MARK, CLAUSE_MARK)
+        found = extract_period(marked, today, context_marks)
         rest = found.rest
         # a second period phrase ("... back in 2012") leaves the question two periods
         # ("last year (2024)": the year written out says which one is meant)
-        other = extract_period(rest, today) if found.period is not None and not found.relative else None
+        other = (
+            extract_period(rest, today, context_marks) if found.period is not None and not found.relative else None
+        )
         second_period = (
             other.period if other is not None and not other.relative and other.period != found.period else None
         )
@@ -197,6 +201,7 @@ class QueryParser:
             latest=found.latest,
             open_end=found.open_end,
             whole_year=found.whole_year,
+            part=found.part,
             remaining=remaining,
             content=tuple(content),
         )

@@ -9,7 +9,7 @@ that "2023" is not mistaken for part of a place or metric name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,6 +51,7 @@ class PeriodMatch:
     latest: bool = False  # "latest", "to date", "currently": the newest figure
     open_end: bool = False  # "since 2015": a span whose end the query leaves open
     whole_year: bool = False  # "the whole of 2023", "full-year 2023": no partial figure will do
+    part: tuple[int, int] | None = None  # months of a part of a year with no year ("H1", "Jan-Apr")
 
 
 def _num(token: str) -> int:
@@ -162,11 +163,37 @@ _MAYBE_PERIOD = re.compile(
 )
 
 
-def extract_period(text: str, today: date | None = None) -> PeriodMatch:
-    """Find the first period phrase in already-folded `text` (see `bot.query.text.fold`)."""
+Span = tuple[int, int]
+
+
+def _search(pattern: re.Pattern[str], text: str, skip: Sequence[Span]) -> re.Match[str] | None:
+    """The first match outside the `skip` spans (context clauses: "... completed in December 2011")."""
+    if not skip:
+        return pattern.search(text)
+    for match in pattern.finditer(text):
+        if not any(start <= match.start() < end for start, end in skip):
+            return match
+    return None
+
+
+def marked_spans(text: str, marks: tuple[str, str] | None) -> list[Span]:
+    """The spans of `text` between an opening and a closing mark (context clauses)."""
+    if marks is None or marks[0] not in text:
+        return []
+    opening, closing = (re.escape(m) for m in marks)
+    return [m.span() for m in re.finditer(rf"{opening}.*?(?:{closing}|$)", text)]
+
+
+def extract_period(text: str, today: date | None = None, context: tuple[str, str] | None = None) -> PeriodMatch:
+    """Find the first period phrase in already-folded `text` (see `bot.query.text.fold`).
+
+    A phrase between the `context` marks is not the period asked: it dates the
+    context ("the project completed in December 2011").
+    """
     if not _MAYBE_PERIOD.search(text):
         return PeriodMatch(None, text)
-    match = _SINCE.search(text)
+    skip = marked_spans(text, context)
+    match = _search(_SINCE, text, skip)
     if match is not None:
         year = int(match[1])
         end = max((today or date.today()).year, year + 1)
@@ -175,21 +202,49 @@ def extract_period(text: str, today: date | None = None) -> PeriodMatch:
     whole_year = _WHOLE_YEAR.search(text) is not None or _FISCAL_YEAR.search(text) is not None
     if whole_year:
         text = _WHOLE_YEAR.sub(" ", text)
+        skip = marked_spans(text, context)
     for pattern, build in _RULES:
-        match = pattern.search(text)
+        match = _search(pattern, text, skip)
         if match is None:
             continue
         try:
             return PeriodMatch(parse_period(build(match)), _cut(text, match), whole_year=whole_year)
         except (PeriodError, KeyError):
             continue
-    match = _RELATIVE.search(text)
+    match = _search(_RELATIVE, text, skip)
     if match is not None:
         year = (today or date.today()).year
         if match[1] in {"last", "previous", "past"}:
             year -= 1
         return PeriodMatch(parse_period(str(year)), _cut(text, match), relative=True)
-    match = _LATEST.search(text)
+    match = _search(_LATEST, text, skip)
     if match is not None:
         return PeriodMatch(None, _cut(text, match), latest=True)
+    part = _yearless_part(text, skip)
+    if part is not None:
+        months, match = part
+        return PeriodMatch(None, _cut(text, match), part=months)
     return PeriodMatch(None, text)
+
+
+_HALVES = {"h1": (1, 6), "1h": (1, 6), "h2": (7, 12), "2h": (7, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9),
+           "q4": (10, 12)}  # fmt: skip
+_YEARLESS_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, int]]]] = [
+    (re.compile(r"\b(h[12]|[12]h|q[1-4])\b"), lambda m: _HALVES[m[1]]),
+    (re.compile(r"\b(?:the\s+)?(first|1st|second|2nd|latter)\s+half\b"),
+     lambda m: (1, 6) if m[1] in {"first", "1st"} else (7, 12)),
+    (re.compile(r"\b(?:the\s+)?first\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\b"),
+     lambda m: (1, _num(m[1]))),
+    (re.compile(rf"\b{_M}{_TO}{_M}"), lambda m: (_month(m[1]), _month(m[2]))),
+]  # fmt: skip
+
+
+def _yearless_part(text: str, skip: Sequence[Span]) -> tuple[tuple[int, int], re.Match[str]] | None:
+    """A part of a year named without its year ("xinjiang h1 trade", "tibet trade jan-apr")."""
+    for pattern, months in _YEARLESS_RULES:
+        match = _search(pattern, text, skip)
+        if match is not None:
+            first, last = months(match)
+            if 1 <= first <= last <= 12 and (first, last) != (1, 12):
+                return (first, last), match
+    return None

@@ -160,3 +160,41 @@ def test_explain_shows_each_words_role_and_the_decision() -> None:
     assert "xizang [place]" in text
     assert "operator: sum ('combined')" in text
     assert "decision: nearest" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("xinjiang h1 trade", "149.62 billion yuan"),  # the latest first half there is
+        ("tibet trade jan-apr", "2.8 billion yuan"),
+    ],
+)
+def test_a_part_of_a_year_without_its_year_takes_the_latest_such_part(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_part_of_a_year_the_documents_never_give_is_not_answered() -> None:
+    answer = real_engine().ask("tibet trade h1")
+    assert answer.status is not Status.ANSWERED
+    assert "January to June (any year)" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the completion date is context, not the period asked
+        (
+            "Could you tell me the total investment in the Qinghai-Xizang power grid interconnection project "
+            "that was completed and put into operation in December 2011?",
+            "13.918 billion yuan",
+        ),
+        # the source is context: its name holds nothing back, its words explain nothing
+        (
+            "For a piece on transport connectivity, what is the total operating mileage of railways in Xinjiang, "
+            "as cited by the regional chairman?",
+            "9,092 kilometers",
+        ),
+    ],
+)
+def test_context_clauses_neither_set_the_period_nor_block(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
