@@ -649,6 +649,12 @@ class Engine:
             reason = f"I don't know the place '{' '.join(unknown)}'."
             listed = answers or [f for f in self.store.facts_for(metric=metric)]
             return self._nearest(query, parsed, interp, self._headline_first(listed), reason, 0.2)
+        partial = [w for w in parsed.remaining if w in self.index.place_token_set]
+        if partial:
+            # part of a place's name ("bonded zone" with no Kashi): which place is not said
+            reason = f"Which place? '{' '.join(partial)}' is part of a name, not a whole one."
+            listed = answers or [f for f in self.store.facts_for(metric=metric)]
+            return self._nearest(query, parsed, interp, self._headline_first(listed), reason, 0.2)
         if len(answers) == 1:
             main = answers[0]
             interp = self._interp(parsed, main.place, metric)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.query.index import HEAD_WEIGHT, PlacePhrase, VocabularyIndex
-from bot.query.periods import chinese_periods, extract_period
+from bot.query.periods import chinese_periods, extract_period, marked_spans
 from bot.query.spelling import Speller
 from bot.query.text import fold, singular, words
 from bot.store.periods import Period
@@ -246,6 +246,22 @@ class QueryParser:
         weight = CONTEXT_WEIGHT if any(self._metric_word(w) for w in clauses[focus]) else LOOSE_CONTEXT_WEIGHT
         return [(w, 1.0 if i == focus else weight) for i, c in enumerate(clauses) for w in c]
 
+    @staticmethod
+    def _outside_context(places: list[PlaceHit], text: str, marks: tuple[str, str]) -> list[PlaceHit]:
+        """Places named only in a context clause ("according to Urumqi Customs") give way to
+        places named in the question itself."""
+        spans = marked_spans(text, marks)
+        if not spans:
+            return places
+
+        def in_context(hit: PlaceHit) -> bool:
+            first = hit.text.split()[0] if hit.text.split() else hit.text
+            found = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(first)}(?![\w-])", text)]
+            return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
+
+        asked = [h for h in places if not in_context(h)]
+        return asked or places
+
     def _known(self, token: str) -> bool:
         index = self.index
         return (
@@ -316,7 +332,8 @@ class QueryParser:
         # keep whole words ("e-commerce") unless a place took part of them
         used_words = {owner[i] for i, t in enumerate(taken) if t}
         rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
-        resolved = self._resolve_places(hits)
+        # places named only in a context clause give way before the specific one is chosen
+        resolved = self._resolve_places(self._outside_context(hits, folded, (CONTEXT_MARK, CLAUSE_MARK)))
         # a place dropped because a place inside it is named ("national" beside the Kashi
         # zone) gives back the words that also say what is measured ("national rank")
         kept = {h.place for h in resolved}

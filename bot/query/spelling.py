@@ -49,7 +49,8 @@ class Speller:
 
     @classmethod
     def build(cls, lexicon: Lexicon, vocabulary_texts: Iterable[str], quotes: Iterable[str]) -> Speller:
-        vocabulary = {w for text in vocabulary_texts for w in _WORD.findall(text.lower())}
+        # whole words only: "jiang" of "Xin-jiang" is no word to correct "xjiang" into
+        vocabulary = {w for text in vocabulary_texts for w in words(text) if w.isalpha()}
         known = set(vocabulary)
         known.update(lexicon.stop_words, lexicon.fillers, lexicon.qualifiers, lexicon.period_words)
         known.update(lexicon.folds, lexicon.folds.values(), lexicon.weak_words, lexicon.head_words)
