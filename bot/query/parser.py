@@ -389,7 +389,10 @@ class QueryParser:
         matched: dict[str, tuple[float, int]] = {}
         for pos, token in enumerate(content):
             for vocab_token, similarity in index.match_metric_token(token):
-                if vocab_token not in matched or similarity > matched[vocab_token][0]:
+                earlier = matched.get(vocab_token)
+                # a word said twice counts where it is asked, not where it is context
+                in_question = earlier is not None and context is not None and earlier[1] in context and pos not in context
+                if earlier is None or similarity > earlier[0] or (similarity == earlier[0] and in_question):
                     matched[vocab_token] = (similarity, pos)
         if not matched:
             return [], set()
@@ -424,6 +427,9 @@ class QueryParser:
                 hit = matched.get(token)
                 if hit is not None:
                     weight = index.token_weight[token] * hit[0]
+                    if context and hit[1] in context and token in index.head_words:
+                        # "... reported as ranking first": a head word of the context asks nothing
+                        weight *= context[hit[1]]
                     got += weight
                     got_heads += weight * (HEAD_WEIGHT if token in index.head_words else 1.0)
                     positions.add(hit[1])
@@ -457,7 +463,10 @@ class QueryParser:
 
         # the best reading explains the alias and the question: "share of GDP of the core
         # digital economy" is the share, not the digital economy
-        head_positions = {pos for token, (_, pos) in matched.items() if token in index.head_words}
+        # (a head word in a context clause, "... reported as ranking first", asks nothing)
+        head_positions = {
+            pos for token, (_, pos) in matched.items() if token in index.head_words and not (context and pos in context)
+        }
         # positions whose word alone names a metric: "gdp" in "per capita gdp"
         solo_positions = {pos: index.solo_metrics[t] for t, (sim, pos) in matched.items() if t in index.solo_metrics}
 
