@@ -391,7 +391,8 @@ class QueryParser:
             for vocab_token, similarity in index.match_metric_token(token):
                 earlier = matched.get(vocab_token)
                 # a word said twice counts where it is asked, not where it is context
-                in_question = earlier is not None and context is not None and earlier[1] in context and pos not in context
+                asked_here = pos not in (context or {})
+                in_question = earlier is not None and earlier[1] in (context or {}) and asked_here
                 if earlier is None or similarity > earlier[0] or (similarity == earlier[0] and in_question):
                     matched[vocab_token] = (similarity, pos)
         if not matched:
