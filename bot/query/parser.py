@@ -243,8 +243,25 @@ class QueryParser:
             return [(w, 1.0) for c in clauses for w in c]
         # the clause that asks names the metric outright ("what was the GDP?"): the context
         # hardly counts; it names it only loosely ("by what percentage did it go up?"): less so
-        weight = CONTEXT_WEIGHT if any(self._metric_word(w) for w in clauses[focus]) else LOOSE_CONTEXT_WEIGHT
-        return [(w, 1.0 if i == focus else weight) for i, c in enumerate(clauses) for w in c]
+        opened = {index_of[i] for i in context if i in index_of}  # "as cited by ...": always context
+        named_here = any(self._metric_word(w) for w in clauses[focus])
+        named_elsewhere = any(
+            self._metric_word(w) for i, c in enumerate(clauses) if i != focus and i not in opened for w in c
+        )
+        if named_here:
+            weight = CONTEXT_WEIGHT
+        elif named_elsewhere:
+            # "I need the latest per capita disposable income ... What does the chairman report?":
+            # the metric is named in the other sentence; it is no context
+            weight = 1.0
+        else:
+            weight = LOOSE_CONTEXT_WEIGHT
+        opened_weight = CONTEXT_WEIGHT if named_here else LOOSE_CONTEXT_WEIGHT
+
+        def weight_of(i: int) -> float:
+            return 1.0 if i == focus else opened_weight if i in opened else weight
+
+        return [(w, weight_of(i)) for i, c in enumerate(clauses) for w in c]
 
     @staticmethod
     def _outside_context(places: list[PlaceHit], text: str, marks: tuple[str, str]) -> list[PlaceHit]:
