@@ -218,6 +218,17 @@ def _pairs(raw: Any, where: str) -> Iterable[tuple[str, str]]:
     raise LexiconError(f"{where} must be a mapping or a list of pairs")
 
 
+def _worded(raw: Any, where: str, listing: str) -> list[tuple[str, tuple[re.Pattern[str], ...], list[str]]]:
+    """Entries of the shape `key: {words: [patterns], <listing>: [strings]}` (currencies, kinds)."""
+    entries = []
+    for key, body in (raw or {}).items():
+        if not isinstance(body, dict):
+            raise LexiconError(f"{where}.{key} needs 'words:' and '{listing}:'")
+        patterns = tuple(_compile(p, f"{where}.{key}") for p in _strings(body.get("words"), f"{where}.{key}"))
+        entries.append((str(key), patterns, _strings(body.get(listing), f"{where}.{key}")))
+    return entries
+
+
 def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
     if data is None:
         return Lexicon()
@@ -231,18 +242,14 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
     for kind, patterns in (data.get("operators") or {}).items():
         for pattern in _strings(patterns, f"{name}: operators.{kind}"):
             operators.append((str(kind), _compile(pattern, f"{name}: operators.{kind}")))
-    currencies = []
-    for key, body in (data.get("currencies") or {}).items():
-        if not isinstance(body, dict):
-            raise LexiconError(f"{name}: currencies.{key} needs 'words:' and 'printed:'")
-        patterns = tuple(_compile(p, f"{name}: currencies.{key}") for p in _strings(body.get("words"), key))
-        currencies.append(Currency(str(key), patterns, tuple(_strings(body.get("printed"), key))))
-    kinds = []
-    for key, body in (data.get("kinds") or {}).items():
-        if not isinstance(body, dict):
-            raise LexiconError(f"{name}: kinds.{key} needs 'words:' and 'units:'")
-        patterns = tuple(_compile(p, f"{name}: kinds.{key}") for p in _strings(body.get("words"), key))
-        kinds.append(Kind(str(key), patterns, frozenset(_strings(body.get("units"), key))))
+    currencies = [
+        Currency(key, words_, tuple(listed))
+        for key, words_, listed in _worded(data.get("currencies"), f"{name}: currencies", "printed")
+    ]
+    kinds = [
+        Kind(key, words_, frozenset(listed))
+        for key, words_, listed in _worded(data.get("kinds"), f"{name}: kinds", "units")
+    ]
     chinese = sorted(_pairs(data.get("chinese"), f"{name}: chinese"), key=lambda pair: -len(pair[0]))
     return Lexicon(
         stop_words=frozenset(_strings(data.get("stop_words"), f"{name}: stop_words")),
