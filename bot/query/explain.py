@@ -80,12 +80,11 @@ def explain(engine: Engine, query: str) -> str:
         lines.append(f"operator: {parsed.operator[0]} ('{parsed.operator[1]}')")
     if parsed.currency:
         lines.append(f"currency: {parsed.currency[0]} ('{parsed.currency[1]}')")
-    lines.append("readings (metric: strength = alias score x question explained; alias coverage; heads; conflict):")
+    lines.append("readings (metric: strength = alias score x question explained; alias coverage; head words):")
     for hit in parsed.metrics[:5]:
         lines.append(
             f"  {engine.store.metric_name(hit.metric):48} strength {hit.strength:5.2f}  alias {hit.coverage:4.2f}  "
-            f"question {hit.query_coverage:4.2f}  heads {'yes' if hit.heads else 'NO '}  "
-            f"conflict {'YES' if hit.conflict else 'no '}"
+            f"question {hit.query_coverage:4.2f}  heads {'yes' if hit.heads else 'NO '}"
         )
     if parsed.places and parsed.metrics:
         place = parsed.places[0]

@@ -239,11 +239,11 @@ class QueryParser:
         clauses = [c for _, c in clauses_at]
         asking = [index_of[i] for i in asking_at]
         focus = asking[-1] if asking and len(clauses) > 1 else None
+        opened = {index_of[i] for i in context if i in index_of}  # "as cited by ...": always context
         if focus is None:
-            return [(w, 1.0) for c in clauses for w in c]
+            return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
         # the clause that asks names the metric outright ("what was the GDP?"): the context
         # hardly counts; it names it only loosely ("by what percentage did it go up?"): less so
-        opened = {index_of[i] for i in context if i in index_of}  # "as cited by ...": always context
         named_here = any(self._metric_word(w) for w in clauses[focus])
         named_elsewhere = any(
             self._metric_word(w) for i, c in enumerate(clauses) if i != focus and i not in opened for w in c
