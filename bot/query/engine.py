@@ -473,9 +473,16 @@ class Engine:
         # something else, unless the fact's own sentence says it ("high-altitude data center")
         solo = self.index.solo_metrics
         conflict = any(w in solo and hit.metric not in solo[w] and w not in quote for w in unexplained)
-        # a reading that ignores the question's head word ("grow") is no rival to one that doesn't
-        honouring = [m.strength for m in parsed.metrics if m.heads] or [m.strength for m in parsed.metrics]
-        best = max(honouring, default=0.0)
+        # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
+        # one this place has no figures for is no rival when it reads nothing but head words
+        # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
+        honouring = [m for m in parsed.metrics if m.heads] or list(parsed.metrics)
+        heads_at = {i for i, t in enumerate(parsed.content) if t in self.index.head_words}
+        rivals = [
+            m.strength for m in honouring
+            if (place, m.metric) in self.store.by_place_metric or m.positions - heads_at
+        ]
+        best = max(rivals, default=hit.strength)
         features = Features(
             place=similarity,
             alias=hit.coverage,

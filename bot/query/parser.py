@@ -22,7 +22,7 @@ from bot.query.text import fold, singular, words
 from bot.store.periods import Period
 
 CJK_SCORE = 100.0
-EXPLAIN_MIN_COVERAGE = 0.75
+EXPLAIN_MIN_COVERAGE = 0.72
 STRAY_WEIGHT = 0.5
 
 # slash-command style fields typed as text: "place:Tibet metric:trade period:2023"
