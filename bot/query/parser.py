@@ -39,7 +39,10 @@ _QUESTION_MARK = re.compile(r"\?+")
 CONTEXT_WEIGHT = 0.05
 LOOSE_CONTEXT_WEIGHT = 0.3
 _CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z)\]])\.\s+|\s[-—–]+\s|:\s+")
-_ASKING = frozenset({"how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do"})
+_ASKING = frozenset({
+    "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
+    "need", "tell", "give", "want", "show", "find", "looking",
+})  # fmt: skip
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
 _FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
 
@@ -90,12 +93,16 @@ class ParsedQuery:
     period_unread: tuple[str, ...] = ()  # period words left after the period was read
     second_period: Period | None = None  # another period the question names besides the one read
     content: tuple[str, ...] = ()  # the question's content words (folded), which readings explain
+    context: frozenset[int] = frozenset()  # positions of `content` in context clauses
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
-        """The content words a reading leaves unexplained (numbers aside)."""
-        return tuple(t for i, t in enumerate(self.content) if i not in hit.positions and not t.isdigit())
+        """The content words of the question proper a reading leaves unexplained (numbers aside)."""
+        return tuple(
+            t for i, t in enumerate(self.content)
+            if i not in hit.positions and i not in self.context and not t.isdigit()
+        )
 
     @property
     def place(self) -> str | None:
@@ -204,6 +211,7 @@ class QueryParser:
             part=found.part,
             remaining=remaining,
             content=tuple(content),
+            context=frozenset(context),
         )
 
     def _clauses(self, words_: list[str]) -> list[tuple[str, float]]:
@@ -238,7 +246,9 @@ class QueryParser:
         index_of = {i: n for n, (i, _) in enumerate(clauses_at)}
         clauses = [c for _, c in clauses_at]
         asking = [index_of[i] for i in asking_at]
-        focus = asking[-1] if asking and len(clauses) > 1 else None
+        # of several clauses that ask, the one that names the metric outright
+        naming = [i for i in asking if any(self._metric_word(w) for w in clauses[i])]
+        focus = (naming or asking)[-1] if asking and len(clauses) > 1 else None
         opened = {index_of[i] for i in context if i in index_of}  # "as cited by ...": always context
         if focus is None:
             return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
