@@ -49,6 +49,9 @@ DERIVED = {
 }
 SERIES_OPERATORS = frozenset({"sum", "difference", "average"})
 
+# Endings of English words, not of names: a rare word with one is a word, not a place.
+_ENGLISH_ENDING = re.compile(r"(?:is|iz)(?:e|ed|es|ing|ation|ations)$|(?:ment|ness|tion|sion)s?$|ly$|ings?$")
+
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)?")
 
@@ -350,6 +353,7 @@ class Engine:
         common = is_everyday_word if in_place_slot else is_common_word
         return (
             word.isalpha()
+            and not _ENGLISH_ENDING.search(word)  # "revitalise", "restricting": English, if rare
             and len(word) >= 4
             and word not in self.index.metric_token_set
             and word not in self.index.place_token_set
