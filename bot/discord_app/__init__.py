@@ -11,7 +11,6 @@ Modules, one job each:
     client.py        `FactBot` and `create_bot(...)`: intents, prefixes, error hooks
     context.py       `FactContext.safe_send` and `respond()` for interactions
     queries.py       one query: core call, query-log row, then the rendered reply
-    cache.py         recent replies of the current store snapshot, already rendered
     render.py        `Reply` -> embed or plain text
     safety.py        escaping user text and Discord's length limits
     views.py         suggestion buttons (persistent: they work after a restart)

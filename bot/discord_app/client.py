@@ -28,10 +28,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.pipeline import Pipeline
 from bot.commands import CommandRouter
 from bot.config import Settings
 from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
-from bot.discord_app.cache import ReplyCache
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.helptext import FactHelpCommand
@@ -148,7 +148,8 @@ class FactBot(commands.Bot):
         self.service = service
         self.querylog = querylog
         self.router = CommandRouter(service, settings.prefix)
-        self.answers = ReplyCache(self.router)  # what the cogs ask through
+        # every query from every surface goes through it; the query log is awaited by the adapter
+        self.pipeline = Pipeline(self.router)
         self.auto_sync = auto_sync
         self.metrics = QueryMetrics()  # counted in record_query; served by bot.discord_app.ops
         # The latest exceptions a command, interaction or query handler raised, for tests

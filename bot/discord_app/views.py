@@ -41,7 +41,7 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]
         return cls(match["query"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.discord_app.queries import answer_interaction  # queries imports this module
+        from bot.discord_app.queries import Origin, answer_interaction  # queries imports this module
 
         bot = cast("FactBot", interaction.client)
         # buttons do not pass the command tree's check: in-flight and cooldown here too
@@ -51,7 +51,7 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]
         if refusal is not None:
             await interaction.response.send_message(str(refusal), ephemeral=True)
             return
-        await answer_interaction(bot, interaction, self.query, surface="button")
+        await answer_interaction(bot, interaction, Origin.of_interaction(interaction, "button").question(self.query))
 
 
 def fits(query: str) -> bool:

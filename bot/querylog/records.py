@@ -21,10 +21,6 @@ SURFACE_MAX_CHARS = 32
 STATUSES: tuple[str, ...] = ("answered", "nearest", "ambiguous", "not_found", "error")
 UNANSWERED_STATUSES: tuple[str, ...] = ("not_found", "nearest")
 
-# The surfaces the adapters use today. Not enforced: a new adapter should not
-# need a change here to be logged.
-KNOWN_SURFACES: tuple[str, ...] = ("prefix", "slash", "dm", "button", "console", "cli")
-
 # One database row, in the column order of `schema.ROW_COLUMNS`.
 Row = tuple[Any, ...]
 

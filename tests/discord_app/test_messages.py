@@ -131,8 +131,12 @@ async def test_help_shows_admin_commands_to_the_owner(factbot: Harness) -> None:
 async def test_sources_and_one_source(factbot: Harness) -> None:
     listing = text_of(await factbot.ask("!sources"))
     assert "Source documents" in listing and "Global Times" in listing
-    detail = text_of(await factbot.ask("!source 1"))
+    assert "0. Xizang reaches trade milestone" in listing  # numbered as the files are (000_...)
+    detail = text_of(await factbot.ask("!source 0"))
     assert "xizang.trade\\_total.2023" in detail or "xizang.trade_total.2023" in detail
+    assert "000\\_" in detail or "000_" in detail
+    other = text_of(await factbot.ask("!source 1"))
+    assert "001\\_" in other or "001_" in other
 
 
 async def test_everyone_in_a_query_pings_nobody_and_is_escaped(factbot: Harness) -> None:
@@ -165,7 +169,7 @@ async def test_plain_text_where_the_bot_may_not_embed(start_factbot: StartBot) -
 
 
 async def test_a_listing_longer_than_an_embed_is_cut_with_an_ellipsis(factbot: Harness) -> None:
-    reply = await factbot.ask("!source 2")  # 75 facts: more than an embed description holds
+    reply = await factbot.ask("!source 1")  # 001_...: 75 facts: more than an embed description holds
     (embed,) = reply.embeds
     assert len(embed["description"]) <= 4096 and embed["description"].endswith("…")
 

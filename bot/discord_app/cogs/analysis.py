@@ -21,7 +21,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -45,18 +44,18 @@ from bot.analysis.labels import months_text, period_label
 from bot.analysis.resolve import resolve_metric, resolve_place
 from bot.analysis.text import side_text
 from bot.answer import Status, source_text
+from bot.app.pipeline import record_of, too_long
 from bot.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
 from bot.choices import Choice
 from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, respond
-from bot.discord_app.queries import SEND_FAILURES, TOO_LONG, Origin, record_query
+from bot.discord_app.queries import SEND_FAILURES, Origin, record_query
 from bot.discord_app.render import COLOURS, Rendered, render_apology, render_notice
 from bot.discord_app.safety import CONTENT_LIMIT, DESCRIPTION_LIMIT, Field, build_embed, clip, code_block, escape_text
-from bot.query.engine import MAX_QUERY_CHARS, Engine
+from bot.query.engine import Engine
 from bot.querylog import QueryRecord
-from bot.recorder import record_for
 from bot.store.periods import PeriodKind
 
 COMPARE_USAGE = "<metric> <place> <place> [period]"
@@ -236,24 +235,23 @@ async def run_analysis(
     is our bug: noted, logged as `error`, apologised for.
     """
     started = time.perf_counter()
-    fields: dict[str, Any] = {"surface": origin.surface, "query": query, "guild_id": origin.guild_id,
-                              "channel_id": origin.channel_id, "user_id": origin.user_id}  # fmt: skip
-    if len(query) > MAX_QUERY_CHARS:
-        text = TOO_LONG.format(length=len(query), limit=MAX_QUERY_CHARS, prefix=bot.settings.prefix)
-        rec = QueryRecord(status="not_found", error="too long", latency_ms=_ms(started), **fields)
-        await record_query(bot, rec)
-        return Outcome(render_notice(text, plain=plain, title="Question too long", error=True), "not_found")
+    request = origin.request(query, command=title.lower())
+    refused = too_long(request, bot.settings.prefix)  # the pipeline's one long-input policy
+    if refused is not None:
+        await record_query(bot, record_of(request, refused, latency_ms=_ms(started), error="too long"))
+        return Outcome(render_notice(refused.message, plain=plain, title="Question too long", error=True), "not_found")
     try:
         outcome = await work()
     except AnalysisError as error:
         outcome = Outcome(render_notice(escape_text(str(error)), plain=plain, title=title), "not_found")
     except Exception as exc:  # any bug in answering: logged, apologised for, never shown
         bot.note_handler_error(exc, f"{origin.surface} {title} {query[:80]!r}")
-        await record_query(bot, record_for(None, error=exc, latency_ms=_ms(started), **fields))
+        await record_query(bot, record_of(request, None, latency_ms=_ms(started), error=exc))
         return Outcome(render_apology(plain=plain), "error")
     rec = QueryRecord(
-        status=outcome.status, place=outcome.place, metric=outcome.metric, period=outcome.period,
-        latency_ms=_ms(started), **fields,
+        surface=origin.surface, query=query, guild_id=origin.guild_id, channel_id=origin.channel_id,
+        user_id=origin.user_id, status=outcome.status, place=outcome.place, metric=outcome.metric,
+        period=outcome.period, latency_ms=_ms(started),
     )  # fmt: skip
     await record_query(bot, rec)
     return outcome

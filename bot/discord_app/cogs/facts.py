@@ -8,18 +8,15 @@ anything, and an unknown place gets `not_found` or `nearest` in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import Reply, TextReply
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
-from bot.discord_app.queries import answer_interaction, answer_message
+from bot.discord_app.queries import Origin, answer_interaction, answer_message
 from bot.query.engine import MAX_QUERY_CHARS
 
 # the word the router and the engine read as foreign trade
@@ -40,23 +37,20 @@ class Facts(commands.Cog):
 
     @commands.command(name="trade", usage=spec_usage("trade"), help=spec_help("trade", "Foreign trade of a place"))
     async def trade(self, ctx: FactContext, *, args: str = "") -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run(TRADE, args))
+        request = Origin.of_context(ctx).request(ctx.message.content, command=TRADE, args=args)
+        await answer_message(self.bot, ctx, request)
 
     @commands.command(
         name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question")
     )
     async def fact(self, ctx: FactContext, *, question: str = "") -> None:
-        answers = self.bot.answers
-        line = ctx.routed_line
-        compute: Callable[[], Reply]
-        if line is not None:
+        origin = Origin.of_context(ctx)
+        if ctx.routed_line is not None:
             # a metric word, a mention or a DM (see FactBot.get_context)
-            compute = lambda: answers.handle(line) or TextReply("Ask a question.", error=True)  # noqa: E731
+            request = origin.request(ctx.message.content, line=ctx.routed_line)
         else:
-            name = ctx.invoked_with or "fact"
-            compute = lambda: answers.run(name, question)  # noqa: E731
-        await answer_message(self.bot, ctx, ctx.message.content, compute)
+            request = origin.request(ctx.message.content, command=ctx.invoked_with or "fact", args=question)
+        await answer_message(self.bot, ctx, request)
 
     # -- slash commands ----------------------------------------------------------------
 
@@ -71,11 +65,9 @@ class Facts(commands.Cog):
         place: app_commands.Range[str, 1, 100],
         period: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        answers = self.bot.answers
         args = _join(place, period)
-        await answer_interaction(
-            self.bot, interaction, _join(TRADE, args), surface="slash", compute=lambda: answers.run(TRADE, args)
-        )
+        request = Origin.of_interaction(interaction, "slash").request(_join(TRADE, args), command=TRADE, args=args)
+        await answer_interaction(self.bot, interaction, request)
 
     @trade_slash.autocomplete("place")
     async def trade_place(
@@ -97,10 +89,8 @@ class Facts(commands.Cog):
     async def fact_slash(
         self, interaction: discord.Interaction[FactBot], query: app_commands.Range[str, 1, MAX_QUERY_CHARS]
     ) -> None:
-        answers = self.bot.answers
-        await answer_interaction(
-            self.bot, interaction, query, surface="slash", compute=lambda: answers.run("fact", query)
-        )
+        request = Origin.of_interaction(interaction, "slash").request(query, command="fact", args=query)
+        await answer_interaction(self.bot, interaction, request)
 
     @app_commands.command(name="figure", description="Any figure: pick a metric, a place and optionally a period")
     @app_commands.describe(
@@ -115,7 +105,8 @@ class Facts(commands.Cog):
         place: app_commands.Range[str, 1, 100],
         period: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        await answer_interaction(self.bot, interaction, _join(metric, place, period), surface="slash")
+        request = Origin.of_interaction(interaction, "slash").question(_join(metric, place, period))
+        await answer_interaction(self.bot, interaction, request)
 
     @figure_slash.autocomplete("metric")
     async def figure_metric(

@@ -10,7 +10,7 @@ from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
-from bot.discord_app.queries import answer_interaction, answer_message
+from bot.discord_app.queries import Origin, answer_interaction, answer_message
 
 
 class Sources(commands.Cog):
@@ -21,25 +21,24 @@ class Sources(commands.Cog):
 
     @commands.command(name="sources", help=spec_help("sources", "List the source documents"), usage="")
     async def sources(self, ctx: FactContext) -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run("sources", ""))
+        await answer_message(self.bot, ctx, Origin.of_context(ctx).request(ctx.message.content, command="sources"))
 
     @commands.command(name="source", usage=spec_usage("source"), help=spec_help("source", "Show one document"))
     async def source(self, ctx: FactContext, *, document: str = "") -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run("source", document))
+        request = Origin.of_context(ctx).request(ctx.message.content, command="source", args=document)
+        await answer_message(self.bot, ctx, request)
 
     @app_commands.command(name="sources", description="List the source documents, or show one")
     @app_commands.describe(document="Optional: a document number, title words or file name")
     async def sources_slash(
         self, interaction: discord.Interaction[FactBot], document: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
-        answers = self.bot.answers
+        origin = Origin.of_interaction(interaction, "slash")
         if document:
-            query, name, args = f"source {document}", "source", document
+            request = origin.request(f"source {document}", command="source", args=document)
         else:
-            query, name, args = "sources", "sources", ""
-        await answer_interaction(self.bot, interaction, query, surface="slash", compute=lambda: answers.run(name, args))
+            request = origin.request("sources", command="sources")
+        await answer_interaction(self.bot, interaction, request)
 
     @sources_slash.autocomplete("document")
     async def document_choices(
