@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
+from bot.discord_app.followup import RecentReplies
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
@@ -59,6 +60,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.sources",
     "bot.discord_app.cogs.meta",
     "bot.discord_app.cogs.admin",
+    "bot.discord_app.followup",
 )
 
 
@@ -150,6 +152,7 @@ class FactBot(commands.Bot):
         self.router = CommandRouter(service, settings.prefix)
         # every query from every surface goes through it; the query log is awaited by the adapter
         self.pipeline = Pipeline(self.router)
+        self.replies = RecentReplies()  # recent question -> answer, for edits and deletes
         self.auto_sync = auto_sync
         self.metrics = QueryMetrics()  # counted in record_query; served by bot.discord_app.ops
         # The latest exceptions a command, interaction or query handler raised, for tests

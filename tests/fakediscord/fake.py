@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from .command_routes import CommandRoutes
 from .config import FakeConfig, FakeGuild, FakeUser
 from .gateway import GATEWAY_PATH, RESUME_PATH, GatewayServer
 from .http_utils import Reply, error, rate_limited
+from .ids import iso_timestamp
 from .interaction_routes import InteractionRoutes
 from .payloads import attachment_payload, interaction_payload, message_payload
 from .records import (
@@ -268,6 +270,37 @@ class FakeDiscord:
         self.world.messages[int(message["id"])] = message
         await self._gateway.dispatch("MESSAGE_CREATE", message)
         return int(message["id"])
+
+    async def edit_user_message(self, message_id: int, content: str) -> None:
+        """The author edits their message: the stored message changes, MESSAGE_UPDATE is dispatched.
+
+        As on Discord, the event carries the whole edited message (content, mentions,
+        `edited_timestamp`).
+        """
+        self._require_session()
+        message = self._message_json(message_id)
+        message["content"] = content
+        message["mentions"] = [u.payload() for u in self.world.mentioned_users(content)]
+        message["edited_timestamp"] = iso_timestamp(dt.datetime.now(dt.UTC))
+        await self._gateway.dispatch("MESSAGE_UPDATE", dict(message))
+
+    async def delete_user_message(self, message_id: int) -> None:
+        """The author deletes their message: MESSAGE_DELETE with the ids only, as on Discord."""
+        self._require_session()
+        message = self.world.messages.pop(message_id)
+        event: Json = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            event["guild_id"] = message["guild_id"]
+        await self._gateway.dispatch("MESSAGE_DELETE", event)
+
+    def deleted_by_bot(self) -> list[int]:
+        """Ids of the channel messages the bot deleted (successful DELETE /channels/{c}/messages/{m})."""
+        found = []
+        for request in self.world.requests:
+            match = re.fullmatch(r"/channels/\d+/messages/(\d+)", request.path)
+            if request.method == "DELETE" and match and request.status == 204:
+                found.append(int(match.group(1)))
+        return found
 
     # -- playing a user: interactions ----------------------------------------------------------
 
