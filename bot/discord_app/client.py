@@ -39,6 +39,7 @@ from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
+from bot.discord_app.server_settings import ServerConfig, ServerSettings
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
 from bot.ops.metrics import QueryMetrics
@@ -60,6 +61,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.sources",
     "bot.discord_app.cogs.meta",
     "bot.discord_app.cogs.admin",
+    "bot.discord_app.cogs.settings",
     "bot.discord_app.followup",
 )
 
@@ -75,7 +77,7 @@ def make_intents() -> discord.Intents:
 def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
     assert isinstance(bot, FactBot)
     found = commands.when_mentioned(bot, message)
-    found.append(bot.settings.prefix)
+    found.append(bot.prefix_for(message.guild))
     if message.guild is None:
         word = message.content.strip()
         # a DM that is exactly one command word ("help", "sources") runs it without the prefix
@@ -92,6 +94,11 @@ class FactTree(app_commands.CommandTree["FactBot"]):
             return False
         if interaction.type is not discord.InteractionType.application_command:
             return True  # autocomplete keystrokes are not queries
+        config = bot.server_settings.get(interaction.guild_id)
+        command = interaction.command.name if interaction.command else ""
+        if not config.answers_in(interaction.channel_id) and command != "settings":
+            await _respond_quietly(interaction, bot.elsewhere(config))
+            return False
         refusal = await bot.over_cooldown(interaction.user)
         if refusal is None:
             return True
@@ -153,6 +160,8 @@ class FactBot(commands.Bot):
         # every query from every surface goes through it; the query log is awaited by the adapter
         self.pipeline = Pipeline(self.router)
         self.replies = RecentReplies()  # recent question -> answer, for edits and deletes
+        # per-server prefix, channels and visibility; from the database once setup_hook opens it
+        self.server_settings = ServerSettings.in_memory()
         self.auto_sync = auto_sync
         self.metrics = QueryMetrics()  # counted in record_query; served by bot.discord_app.ops
         # The latest exceptions a command, interaction or query handler raised, for tests
@@ -173,6 +182,8 @@ class FactBot(commands.Bot):
     async def setup_hook(self) -> None:
         app = self.application or await self.application_info()
         self.owner_ids = owner_ids_of(app)
+        if self.querylog is not None:  # QueryLog.open migrated the file: the table is there
+            self.server_settings = await ServerSettings.open(self.querylog.path)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(SuggestionButton)
@@ -222,8 +233,29 @@ class FactBot(commands.Bot):
         return len(pending)
 
     async def on_message(self, message: discord.Message, /) -> None:
+        if message.guild is not None and not self.server_settings.get(message.guild.id).answers_in(message.channel.id):
+            return  # the server keeps the bot to other channels
         if self.take_work():
             await self.process_commands(message)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.server_settings.close()
+
+    # -- per-server settings ---------------------------------------------------------------
+
+    def prefix_for(self, guild: discord.abc.Snowflake | None) -> str:
+        return self.server_settings.get(guild.id if guild else None).prefix or self.settings.prefix
+
+    def elsewhere(self, config: ServerConfig) -> str:
+        channels = ", ".join(f"<#{c}>" for c in sorted(config.channels))
+        return f"In this server I answer in {channels}."
+
+    def ephemeral_for(self, interaction: discord.Interaction[Any], only_me: bool | None) -> bool:
+        """The asker's choice, else the server's default (off in DMs, where nobody else reads)."""
+        if only_me is not None:
+            return only_me
+        return self.server_settings.get(interaction.guild_id).ephemeral
 
     # -- routing text to the question handler ------------------------------------------
 
@@ -239,7 +271,7 @@ class FactBot(commands.Bot):
         if ctx.prefix is not None:
             rest = content[len(ctx.prefix) :].strip()
             word = ctx.invoked_with or ""
-            mentioned = ctx.prefix not in (self.settings.prefix, "")
+            mentioned = ctx.prefix not in (self.settings.prefix, self.prefix_for(origin.guild), "")
             if rest and (origin.guild is None or mentioned or self.router.is_command_name(word)):
                 # the router reads "!word rest" as the console does; a mention is a plain question
                 ctx.routed_line = rest if mentioned else self.settings.prefix + rest

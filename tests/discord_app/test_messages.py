@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from discord import app_commands
 
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
@@ -115,7 +116,9 @@ async def test_help_is_generated_from_the_registered_commands(factbot: Harness) 
         if not command.extras.get("admin"):
             assert f"!{command.name}" in text
     for command in bot.tree.get_commands():
-        if not command.extras.get("admin"):
+        if isinstance(command, app_commands.ContextMenu):
+            assert f"Apps):\n  {command.name} - " in text  # listed as a message menu, not a slash command
+        elif not command.extras.get("admin"):
             assert f"/{command.name}" in text
     assert "!reload" not in text  # admin commands are shown to admins only
     assert "Any figure works as a command" in text

@@ -127,5 +127,5 @@ async def test_factbot_sync_logs_in_syncs_and_exits(
         assert code == 0
         assert {c["name"] for c in fake.registered_commands()} >= {"trade", "fact", "sources", "help"}
         assert not [op for op in fake.gateway_ops() if op == Op.IDENTIFY]  # no gateway connection
-    assert "Synced 10 slash commands" in capsys.readouterr().out
+    assert "Synced 11 slash commands" in capsys.readouterr().out
     assert (tmp_path / "data" / "command_tree.sha256").is_file()

@@ -314,7 +314,15 @@ class FakeDiscord:
         return None
 
     async def _interact(
-        self, kind: int, data: Json, user: FakeUser, channel_id: int, message: Json | None = None
+        self,
+        kind: int,
+        data: Json,
+        user: FakeUser,
+        channel_id: int,
+        message: Json | None = None,
+        *,
+        locale: str | None = None,
+        member_permissions: int | None = None,
     ) -> int:
         self._require_session()
         guild = self.world.guild_of_channel(channel_id)
@@ -331,6 +339,10 @@ class FakeDiscord:
             channel=self.world.channel_payload(channel_id),
             message=dict(message) if message is not None else None,
         )
+        if locale is not None:  # the user's client language (guild_locale stays the server's)
+            payload["locale"] = locale
+        if member_permissions is not None and "member" in payload:
+            payload["member"]["permissions"] = str(member_permissions)
         record = InteractionRecord(interaction_id, token, kind, payload, channel_id, asyncio.get_running_loop().time())
         self.world.interactions[interaction_id] = record
         self.world.interactions_by_token[token] = record
@@ -345,8 +357,13 @@ class FakeDiscord:
         user: FakeUser | None = None,
         guild: bool = True,
         channel_id: int | None = None,
+        locale: str | None = None,
+        member_permissions: int | None = None,
     ) -> int:
         """A user runs slash command ``name`` (``"parent sub"`` for a subcommand); return the interaction id.
+
+        ``locale`` is the user's client language ("zh-CN"); ``member_permissions`` the
+        member's permissions in the channel (default: @everyone's).
 
         ``options`` maps option names to values (typed from the registered
         command if the bot synced it, else from the values); a list of raw
@@ -357,7 +374,34 @@ class FakeDiscord:
         registered = self._registered(name, in_guild)
         command_id = int(registered["id"]) if registered else self.world.ids.next()
         data = command_data(name, options, registered, command_id=command_id, guild=in_guild)
-        return await self._interact(InteractionType.APPLICATION_COMMAND, data, who, channel)
+        kind = InteractionType.APPLICATION_COMMAND
+        return await self._interact(kind, data, who, channel, locale=locale, member_permissions=member_permissions)
+
+    async def use_message_command(
+        self, name: str, message: MessageRef, *, user: FakeUser | None = None, locale: str | None = None
+    ) -> int:
+        """A user picks the message context-menu command ``name`` (Apps > name) on a message.
+
+        As on Discord: an APPLICATION_COMMAND of type 3 whose ``data`` names the
+        target message and carries it, whole, under ``resolved.messages``.
+        """
+        stored = self._message_json(message)
+        channel = int(stored["channel_id"])
+        guild = self.world.guild_of_channel(channel)
+        scopes = ([guild.id] if guild else []) + [None]
+        registered = next(
+            (c for s in scopes if (c := self.world.commands.get(s, {}).get((name, 3))) is not None), None
+        )
+        data: Json = {
+            "id": str(registered["id"]) if registered else str(self.world.ids.next()),
+            "name": name,
+            "type": 3,
+            "target_id": stored["id"],
+            "resolved": {"messages": {stored["id"]: stored}},
+        }
+        return await self._interact(
+            InteractionType.APPLICATION_COMMAND, data, user or self.tester, channel, locale=locale
+        )
 
     async def send_autocomplete(
         self,

@@ -21,6 +21,7 @@ from bot.query.engine import MAX_QUERY_CHARS
 
 # the word the router and the engine read as foreign trade
 TRADE = "trade"
+LOOK_UP = "Look up figure"
 
 
 def _join(*parts: str | None) -> str:
@@ -32,6 +33,20 @@ class Facts(commands.Cog):
 
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
+        # a context menu cannot live in a cog's class body: it is added to the tree here
+        self.look_up = app_commands.ContextMenu(name=LOOK_UP, callback=self.look_up_figure)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.look_up)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.look_up.name, type=self.look_up.type)
+
+    async def look_up_figure(self, interaction: discord.Interaction[FactBot], message: discord.Message) -> None:
+        """Right-click a message, Apps, Look up figure: the figure it asks about, seen only by you."""
+        text = message.content.strip() or " ".join(e.description or e.title or "" for e in message.embeds).strip()
+        request = Origin.of_interaction(interaction, "menu").question(text)
+        await answer_interaction(self.bot, interaction, request, ephemeral=True)
 
     # -- text commands --------------------------------------------------------------
 
@@ -58,16 +73,18 @@ class Facts(commands.Cog):
     @app_commands.describe(
         place="A region, prefecture or zone: Xizang (Tibet), Xinjiang, Kashgar...",
         period="Optional: 2023, H1 2023, first 11 months of 2023... (default: the latest)",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
     async def trade_slash(
         self,
         interaction: discord.Interaction[FactBot],
         place: app_commands.Range[str, 1, 100],
         period: app_commands.Range[str, 1, 100] | None = None,
+        only_me: bool | None = None,
     ) -> None:
         args = _join(place, period)
         request = Origin.of_interaction(interaction, "slash").request(_join(TRADE, args), command=TRADE, args=args)
-        await answer_interaction(self.bot, interaction, request)
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
     @trade_slash.autocomplete("place")
     async def trade_place(
@@ -84,19 +101,24 @@ class Facts(commands.Cog):
 
     @app_commands.command(name="fact", description=spec_help("fact", "Ask any question")[:100])
     @app_commands.describe(
-        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?"
+        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
     async def fact_slash(
-        self, interaction: discord.Interaction[FactBot], query: app_commands.Range[str, 1, MAX_QUERY_CHARS]
+        self,
+        interaction: discord.Interaction[FactBot],
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
+        only_me: bool | None = None,
     ) -> None:
         request = Origin.of_interaction(interaction, "slash").request(query, command="fact", args=query)
-        await answer_interaction(self.bot, interaction, request)
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
     @app_commands.command(name="figure", description="Any figure: pick a metric, a place and optionally a period")
     @app_commands.describe(
         metric="What to look up: foreign trade, GDP, tourist arrivals, installed power capacity...",
         place="A region, prefecture, city or zone",
         period="Optional: 2023, H1 2023, January to April 2024... (default: the latest)",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
     async def figure_slash(
         self,
@@ -104,9 +126,10 @@ class Facts(commands.Cog):
         metric: app_commands.Range[str, 1, 100],
         place: app_commands.Range[str, 1, 100],
         period: app_commands.Range[str, 1, 100] | None = None,
+        only_me: bool | None = None,
     ) -> None:
         request = Origin.of_interaction(interaction, "slash").question(_join(metric, place, period))
-        await answer_interaction(self.bot, interaction, request)
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
     @figure_slash.autocomplete("metric")
     async def figure_metric(

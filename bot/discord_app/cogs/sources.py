@@ -29,16 +29,22 @@ class Sources(commands.Cog):
         await answer_message(self.bot, ctx, request)
 
     @app_commands.command(name="sources", description="List the source documents, or show one")
-    @app_commands.describe(document="Optional: a document number, title words or file name")
+    @app_commands.describe(
+        document="Optional: a document number, title words or file name",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
+    )
     async def sources_slash(
-        self, interaction: discord.Interaction[FactBot], document: app_commands.Range[str, 1, 100] | None = None
+        self,
+        interaction: discord.Interaction[FactBot],
+        document: app_commands.Range[str, 1, 100] | None = None,
+        only_me: bool | None = None,
     ) -> None:
         origin = Origin.of_interaction(interaction, "slash")
         if document:
             request = origin.request(f"source {document}", command="source", args=document)
         else:
             request = origin.request("sources", command="sources")
-        await answer_interaction(self.bot, interaction, request)
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
     @sources_slash.autocomplete("document")
     async def document_choices(
