@@ -74,6 +74,20 @@ def make_intents() -> discord.Intents:
     return intents
 
 
+SLASH_FIRST = (
+    "The Message Content intent is not enabled for this application, so prefix commands in server channels "
+    "are off. Slash commands, the 'Look up figure' message menu, mentions (@factbot trade xizang 2023) and "
+    "direct messages work. To turn prefix commands on: https://discord.com/developers/applications -> your "
+    "application -> Bot -> Privileged Gateway Intents -> Message Content Intent, then restart factbot."
+)
+
+
+def message_content_granted(app: discord.AppInfo) -> bool:
+    """Whether Discord will let this bot receive message content (verified or not)."""
+    flags = app.flags
+    return flags.gateway_message_content or flags.gateway_message_content_limited
+
+
 def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
     assert isinstance(bot, FactBot)
     found = commands.when_mentioned(bot, message)
@@ -172,6 +186,7 @@ class FactBot(commands.Bot):
         # Handler tasks (messages, interactions) running now, for an orderly shutdown.
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.accepting = True
+        self.slash_first = False  # set when Discord has not enabled the Message Content intent
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
         self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
@@ -182,6 +197,8 @@ class FactBot(commands.Bot):
     async def setup_hook(self) -> None:
         app = self.application or await self.application_info()
         self.owner_ids = owner_ids_of(app)
+        if self.intents.message_content and not message_content_granted(app):
+            self._slash_first()
         if self.querylog is not None:  # QueryLog.open migrated the file: the table is there
             self.server_settings = await ServerSettings.open(self.querylog.path)
         for extension in EXTENSIONS:
@@ -192,6 +209,19 @@ class FactBot(commands.Bot):
                 await sync_if_changed(self.tree, self.settings.data_dir, self.settings.dev_guild)
             except discord.HTTPException as exc:
                 log.warning("slash command sync failed (%s); the bot runs on, try /sync or `factbot sync`", exc)
+
+    def _slash_first(self) -> None:
+        """Connect without the Message Content intent rather than be refused (close 4014).
+
+        Discord's application flags say whether the intent is enabled; a bot that asks
+        for it anyway is disconnected. Without it, guild messages arrive empty except
+        those that mention the bot, so prefix commands in server channels are off while
+        slash commands, the message menu, mentions and DMs keep working. discord.py reads
+        the intents from its connection state when it IDENTIFYs, after this hook.
+        """
+        log.warning(SLASH_FIRST)
+        self._connection._intents.message_content = False
+        self.slash_first = True
 
     async def on_ready(self) -> None:
         user = self.user

@@ -37,7 +37,7 @@ class Settings(commands.Cog):
         only_me="True: slash answers are seen only by the asker unless they choose otherwise",
     )
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     async def settings(
         self,
         interaction: discord.Interaction[FactBot],
