@@ -36,6 +36,7 @@ from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.followup import RecentReplies
 from bot.discord_app.helptext import FactHelpCommand
+from bot.discord_app.i18n import FactTranslator
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
@@ -204,6 +205,7 @@ class FactBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(SuggestionButton)
+        await self.tree.set_translator(FactTranslator())  # zh-CN names and descriptions, sent at sync
         if self.auto_sync:
             try:
                 await sync_if_changed(self.tree, self.settings.data_dir, self.settings.dev_guild)

@@ -64,7 +64,7 @@ class Origin:
         )
 
 
-async def run_query(bot: FactBot, request: Request, *, plain: bool) -> Rendered:
+async def run_query(bot: FactBot, request: Request, *, plain: bool, locale: discord.Locale | None = None) -> Rendered:
     """The pipeline's reply to `request`, rendered and logged; what to send."""
     outcome = bot.pipeline.answer(request)
     if outcome.error is not None:
@@ -72,7 +72,7 @@ async def run_query(bot: FactBot, request: Request, *, plain: bool) -> Rendered:
         await record_query(bot, outcome.record)
         return render_apology(plain=plain)
     try:
-        rendered = render_reply(outcome.reply, asked=request.text, plain=plain)
+        rendered = render_reply(outcome.reply, asked=request.text, plain=plain, locale=locale)
     except Exception as exc:  # a bug in laying the reply out: as above
         bot.note_handler_error(exc, f"{request.surface} rendering {request.text[:80]!r}")
         await record_query(bot, record_of(request, None, error=exc))
@@ -107,6 +107,6 @@ async def answer_interaction(
     bot: FactBot, interaction: discord.Interaction[Any], request: Request, *, ephemeral: bool = False
 ) -> None:
     """A slash command, a button or the context menu: answer `request` and respond."""
-    rendered = await run_query(bot, request, plain=interaction_plain(interaction))
+    rendered = await run_query(bot, request, plain=interaction_plain(interaction), locale=interaction.locale)
     with contextlib.suppress(*SEND_FAILURES):
         await respond(interaction, rendered, ephemeral=ephemeral)

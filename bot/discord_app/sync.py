@@ -52,7 +52,13 @@ def tree_hash(tree: app_commands.CommandTree[Any], guild_id: int | None) -> str:
         (command.to_dict(tree) for command in tree.get_commands()),
         key=lambda c: (str(c.get("name")), int(c.get("type") or 1)),
     )
-    blob = json.dumps({"target": guild_id or "global", "commands": payload}, sort_keys=True, separators=(",", ":"))
+    # the translations go out with the commands: new ones must trigger a sync too
+    translations = getattr(tree.translator, "fingerprint", None)
+    blob = json.dumps(
+        {"target": guild_id or "global", "commands": payload, "translations": translations},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -145,3 +145,32 @@ async def test_a_channel_allow_list_keeps_the_bot_to_those_channels(start_factbo
         cleared = await _slash(h, "settings", {"every_channel": True}, user=fake.owner, channel_id=other)
         assert "Answers in: every channel" in _text(cleared)
         assert "10 billion yuan" in text_of(await h.ask("!trade xizang 2023", channel_id=other))
+
+
+# -- zh-CN ------------------------------------------------------------------------------------------
+
+
+async def test_synced_commands_carry_zh_cn_names_and_a_zh_cn_interaction_gets_a_zh_cn_frame(factbot: Harness) -> None:
+    fake = factbot.fake
+    registered = {c["name"]: c for c in fake.registered_commands()}
+    trade = registered["trade"]
+    assert trade["name_localizations"] == {"zh-CN": "贸易"}
+    assert trade["description_localizations"]["zh-CN"].startswith("某地的对外贸易")
+    options = {o["name"]: o for o in trade["options"]}
+    assert options["place"]["name_localizations"] == {"zh-CN": "地区"}
+    assert options["only_me"]["name_localizations"] == {"zh-CN": "仅自己可见"}
+    menu = next(c for c in fake.registered_commands() if c["type"] == 3)
+    assert menu["name_localizations"] == {"zh-CN": "查询数据"}
+
+    iid = await fake.send_interaction_command("trade", {"place": "Xizang", "period": "2022"}, locale="zh-CN")
+    nearest = _text(await fake.wait_for_interaction_response(iid))
+    assert "没有以下数据：Xizang · foreign trade · 2022" in nearest
+    assert "文件中最接近的数据（并非您所问的）：" in nearest
+    assert "10 billion yuan" in nearest  # the figure as the document states it
+    iid = await fake.send_interaction_command("trade", {"place": "Xizang", "period": "2023"}, locale="zh-CN")
+    record = await fake.wait_for_interaction_response(iid)
+    fields = {f["name"]: f["value"] for f in (record.callback_data or {})["embeds"][0]["fields"]}
+    assert {"数据", "时期", "来源", "原文"} <= set(fields)
+    assert "reached 10 billion yuan ($138.08 million) in 2023" in fields["原文"]  # the quote stays verbatim
+    english = _text(await _slash(factbot, "trade", {"place": "Xizang", "period": "2022"}))
+    assert "No figure for Xizang" in english and "没有" not in english
