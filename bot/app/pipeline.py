@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.answer import Answer, Interpretation, Status
+from bot.app.suggestions import tidy
 from bot.commands import CommandRouter, Reply, TextReply
 from bot.query.engine import MAX_QUERY_CHARS
 from bot.querylog import QueryRecord
@@ -135,6 +136,8 @@ class Pipeline:
             return Outcome(request, refused, record_of(request, refused, latency_ms=_ms(started), error="too long"))
         try:
             reply = self._reply(request)
+            if isinstance(reply, Answer):
+                reply = tidy(reply)
         except Exception as exc:  # any bug in answering: logged, apologised for, never shown
             return Outcome(request, TextReply(APOLOGY, error=True), record_of(request, None, error=exc), exc)
         return Outcome(request, reply, record_of(request, reply, latency_ms=_ms(started)))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as cli_main
+from bot.discord_app.client import SLASH_FIRST
 from bot.discord_app.runner import BAD_TOKEN, NO_MESSAGE_CONTENT, run_bot, serve
 from tests.discord_app.harness import Harness, db_rows, make_settings, text_of
 from tests.fakediscord import INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS, FakeConfig, FakeDiscord, Op
@@ -60,17 +61,24 @@ async def test_run_bot_with_a_bad_token_exits_non_zero_with_one_clear_line(
     _no_secret(caplog, capsys)
 
 
-async def test_missing_message_content_intent_says_how_to_enable_it(
+async def test_without_the_message_content_intent_serve_starts_slash_first_and_says_how_to_enable_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = FakeConfig(intents_allowed=PRIVILEGED_INTENTS & ~INTENT_MESSAGE_CONTENT)
+    stop = asyncio.Event()
     async with FakeDiscord(config, patch_client=False) as fake:
         settings = make_settings(tmp_path, config, api_base=fake.api_base, gateway_url=fake.gateway_url)
-        code = await serve(settings)
-    assert code != 0
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == [NO_MESSAGE_CONTENT]
-    assert "Privileged Gateway Intents" in errors[0] and "Message Content Intent" in errors[0]
+        running = asyncio.create_task(serve(settings, stop=stop))
+        await fake.wait_until_connected(timeout=10)
+        assert fake.connected  # no close 4014: it did not ask for what Discord would refuse
+        stop.set()
+        code = await running
+    assert code == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings.count(SLASH_FIRST) == 1
+    assert "Privileged Gateway Intents" in SLASH_FIRST and "Message Content Intent" in SLASH_FIRST
+    assert NO_MESSAGE_CONTENT.startswith("Discord refused")  # still said if Discord ever closes with 4014
 
 
 async def test_serve_uses_the_configured_endpoints_answers_reloads_on_sighup_and_stops_cleanly(
