@@ -148,6 +148,13 @@ async def _respond_quietly(interaction: discord.Interaction[Any], text: str) -> 
         log.warning("could not answer interaction %s: %s", interaction.id, exc)
 
 
+def _no_voice_warnings() -> None:
+    """factbot never joins a voice channel: discord.py's warnings about voice libraries
+    (PyNaCl, davey) at every start would only worry the person reading the log."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 class FactBot(commands.Bot):
     def __init__(
         self,
@@ -157,6 +164,7 @@ class FactBot(commands.Bot):
         *,
         auto_sync: bool = True,
     ) -> None:
+        _no_voice_warnings()
         super().__init__(
             command_prefix=_prefixes,
             intents=make_intents(),

@@ -137,3 +137,19 @@ async def test_factbot_sync_logs_in_syncs_and_exits(
         assert not [op for op in fake.gateway_ops() if op == Op.IDENTIFY]  # no gateway connection
     assert "Synced 11 slash commands" in capsys.readouterr().out
     assert (tmp_path / "data" / "command_tree.sha256").is_file()
+
+
+async def test_starting_the_bot_prints_no_voice_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import discord
+
+    from bot.discord_app.client import create_bot
+    from bot.service import FactService
+    from tests.helpers import real_engine, real_paths
+
+    # as in a fresh process: discord.py warns once per process, then clears these flags
+    discord.VoiceClient.warn_nacl = True
+    discord.VoiceClient.warn_dave = True
+    caplog.set_level(logging.WARNING)
+    bot = create_bot(make_settings(tmp_path, FakeConfig()), FactService(real_paths(), real_engine()), None)
+    await bot.close()
+    assert not [r for r in caplog.records if "voice will NOT be supported" in r.getMessage()]
