@@ -12,10 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
+from bot.discord_app.params import MetricText, PeriodText, PlaceText
 from bot.discord_app.queries import Origin, answer_interaction, answer_message
 from bot.query.engine import MAX_QUERY_CHARS
 
@@ -78,26 +78,15 @@ class Facts(commands.Cog):
     async def trade_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        place: app_commands.Range[str, 1, 100],
-        period: app_commands.Range[str, 1, 100] | None = None,
+        place: PlaceText,
+        period: PeriodText | None = None,
         only_me: bool | None = None,
     ) -> None:
         args = _join(place, period)
         request = Origin.of_interaction(interaction, "slash").request(_join(TRADE, args), command=TRADE, args=args)
         await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
-    @trade_slash.autocomplete("place")
-    async def trade_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete_choices(self.bot, "trade place", lambda c: c.places(current, metric=TRADE))
 
-    @trade_slash.autocomplete("period")
-    async def trade_period(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        return autocomplete_choices(self.bot, "trade period", lambda c: c.periods(current, place=place, metric=TRADE))
 
     @app_commands.command(name="fact", description=spec_help("fact", "Ask any question")[:100])
     @app_commands.describe(
@@ -123,35 +112,16 @@ class Facts(commands.Cog):
     async def figure_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        metric: app_commands.Range[str, 1, 100],
-        place: app_commands.Range[str, 1, 100],
-        period: app_commands.Range[str, 1, 100] | None = None,
+        metric: MetricText,
+        place: PlaceText,
+        period: PeriodText | None = None,
         only_me: bool | None = None,
     ) -> None:
         request = Origin.of_interaction(interaction, "slash").question(_join(metric, place, period))
         await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
-    @figure_slash.autocomplete("metric")
-    async def figure_metric(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        return autocomplete_choices(self.bot, "figure metric", lambda c: c.metrics(current, place=place))
 
-    @figure_slash.autocomplete("place")
-    async def figure_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "figure place", lambda c: c.places(current, metric=metric))
 
-    @figure_slash.autocomplete("period")
-    async def figure_period(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "figure period", lambda c: c.periods(current, place=place, metric=metric))
 
 
 async def setup(bot: FactBot) -> None:
