@@ -130,6 +130,10 @@ class FactHelpCommand(commands.HelpCommand):
 
     async def send_command_help(self, command: commands.Command[Any, ..., Any]) -> None:
         ctx = self.context
+        if command.extras.get("admin") and not await ctx.bot.is_admin(ctx.author):
+            # admin commands are listed to admins only: to anyone else it is not a command
+            await self.send_error_message(self.command_not_found(command.name))
+            return
         entry = prefix_entries([command])[0]
         prefix = ctx.bot.settings.prefix
         also = f"\nAlso: {', '.join(prefix + a for a in entry.aliases)}" if entry.aliases else ""

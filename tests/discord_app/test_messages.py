@@ -123,12 +123,15 @@ async def test_help_is_generated_from_the_registered_commands(factbot: Harness) 
     assert "!reload" not in text  # admin commands are shown to admins only
     assert "Any figure works as a command" in text
     detail = text_of(await factbot.ask("!help trade"))
-    assert "!trade <place> [period]" in detail
+    assert "!trade <place> [period]" in detail and "Foreign trade of a place" in detail
+    hidden = text_of(await factbot.ask("!help reload"))
+    assert "No command called 'reload'" in hidden and "old store" not in hidden
 
 
 async def test_help_shows_admin_commands_to_the_owner(factbot: Harness) -> None:
     text = text_of(await factbot.ask("!help", author=factbot.fake.owner))
     assert "!reload" in text and "/stats" in text
+    assert "old store keeps serving" in text_of(await factbot.ask("!help reload", author=factbot.fake.owner))
 
 
 async def test_sources_and_one_source(factbot: Harness) -> None:
