@@ -19,12 +19,12 @@ from pathlib import Path
 from bot.analysis import AnalysisError, compare_text, comparison_text, series_text, series_text_request
 from bot.config import Settings
 from bot.query.engine import Engine
+from bot.service import FactService
+from bot.store import StorePaths
 
 
 def _engine(settings: Settings) -> Engine:
-    from bot.cli import load_service  # here, not at the top: bot.cli imports this module
-
-    return load_service(settings).engine
+    return FactService.load(StorePaths(settings.facts_dir, settings.seeds_dir)).engine
 
 
 def cmd_series(args: argparse.Namespace, settings: Settings) -> int:

@@ -37,6 +37,7 @@ from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.followup import RecentReplies
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.i18n import FactTranslator
+from bot.discord_app.queries import Origin, answer_interaction
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
@@ -281,6 +282,17 @@ class FactBot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         await self.server_settings.close()
+
+    async def answer_suggestion(self, interaction: discord.Interaction[Any], query: str) -> None:
+        """A suggestion button was clicked: run its query as a question."""
+        # buttons do not pass the command tree's check: in-flight and cooldown here too
+        if not self.take_work():
+            return
+        refusal = await self.over_cooldown(interaction.user)
+        if refusal is not None:
+            await interaction.response.send_message(str(refusal), ephemeral=True)
+            return
+        await answer_interaction(self, interaction, Origin.of_interaction(interaction, "button").question(query))
 
     # -- per-server settings ---------------------------------------------------------------
 
