@@ -14,7 +14,7 @@ from tests.helpers import ROOT
 
 PACKAGE = ROOT / "bot"
 CORE = ("bot.store", "bot.query", "bot.analysis", "bot.answer")
-ADAPTERS = ("bot.discord_app", "bot.cli", "bot.console", "bot.analysis_cli")
+ADAPTERS = ("bot.discord_app", "bot.adapters")
 
 
 def _module_name(path: Path) -> str:

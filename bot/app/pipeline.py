@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.answer import Answer, Interpretation, Status
+from bot.app.commands import CommandRouter, Reply, TextReply
 from bot.app.suggestions import tidy
-from bot.commands import CommandRouter, Reply, TextReply
 from bot.query.engine import MAX_QUERY_CHARS
 from bot.querylog import QueryRecord
 

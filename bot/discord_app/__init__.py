@@ -1,6 +1,6 @@
 """The Discord adapter: prefix commands, slash commands, DMs and buttons over the core.
 
-Nothing here decides what a query means: every reply comes from `bot.commands`
+Nothing here decides what a query means: every reply comes from `bot.app.commands`
 (the router the console uses) and `bot.answer.Answer`. This package turns
 Discord input into a core call, logs the query, and turns the reply into an
 embed or plain text that Discord accepts.
@@ -22,6 +22,6 @@ Modules, one job each:
     cli.py           `factbot sync`
     cogs/            facts (questions), sources, meta (help), admin (reload, sync, stats)
 
-The package imports no discord.py at import time (`bot.cli` imports `cli.py`
+The package imports no discord.py at import time (`bot.adapters.cli` imports `cli.py`
 for every command, and the console needs no discord.py).
 """

@@ -28,8 +28,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.commands import CommandRouter
 from bot.app.pipeline import Pipeline
-from bot.commands import CommandRouter
 from bot.config import Settings
 from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
@@ -44,11 +44,11 @@ from bot.discord_app.safety import escape_text
 from bot.discord_app.server_settings import ServerConfig, ServerSettings
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
+from bot.infra.textsafety import clean_payload
 from bot.ops.metrics import QueryMetrics
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 from bot.store.problems import Problem
-from bot.textsafety import clean_payload
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ class FactTree(app_commands.CommandTree["FactBot"]):
         if not config.answers_in(interaction.channel_id) and command != "settings":
             await _respond_quietly(interaction, bot.elsewhere(config))
             return False
+        if isinstance(interaction.command, commands.hybrid.HybridAppCommand):
+            return True  # a hybrid command runs the bot's checks (cooldown included) itself
         refusal = await bot.over_cooldown(interaction.user)
         if refusal is None:
             return True
@@ -371,6 +373,11 @@ class FactBot(commands.Bot):
         ctx = context
         if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
             return
+        if isinstance(exception, commands.HybridCommandError) and isinstance(
+            exception.original, app_commands.CheckFailure
+        ):
+            await self._notify(ctx, str(exception.original))
+            return
         if isinstance(exception, RateLimited):
             if exception.notify:  # one notice per cooldown window, then silence
                 await self._notify(ctx, str(exception))
@@ -394,13 +401,13 @@ class FactBot(commands.Bot):
         original = exception.original if isinstance(exception, commands.CommandInvokeError) else exception
         self.note_handler_error(original, f"{self.settings.prefix}{ctx.command}")
         try:
-            await ctx.safe_send(render_apology(plain=ctx.plain))
+            await ctx.safe_send(render_apology(plain=ctx.plain), ephemeral=True)
         except discord.HTTPException:
             log.warning("could not send the apology for %s%s", self.settings.prefix, ctx.command)
 
     async def _notify(self, ctx: FactContext, text: str) -> None:
-        try:
-            await ctx.safe_send(render_notice(escape_text(text), plain=ctx.plain))
+        try:  # ephemeral when a hybrid command runs as a slash command: a refusal concerns one person
+            await ctx.safe_send(render_notice(escape_text(text), plain=ctx.plain), ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("could not answer in channel %s: %s", ctx.channel.id, exc)
 

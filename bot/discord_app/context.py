@@ -34,17 +34,30 @@ class FactContext(commands.Context["FactBot"]):
     @property
     def plain(self) -> bool:
         """True where embeds cannot be shown: the bot lacks Embed Links in this channel."""
+        if self.interaction is not None:
+            return interaction_plain(self.interaction)
         if self.guild is None:
             return False
         return not self.channel.permissions_for(self.me).embed_links  # type: ignore[arg-type]
 
     @property
     def surface(self) -> str:
+        if self.interaction is not None:
+            return "slash"  # a hybrid command run as a slash command
         return "dm" if self.guild is None else "prefix"
 
-    async def safe_send(self, rendered: Rendered, *, file: discord.File | None = None) -> discord.Message:
-        """Send `rendered`: in a server as a reply to the command message (several people
-        may be asking at once), in a DM as a plain message."""
+    async def safe_send(
+        self, rendered: Rendered, *, file: discord.File | None = None, ephemeral: bool = False
+    ) -> discord.Message | None:
+        """The one reply helper of every command, prefix or slash (hybrid commands).
+
+        A slash invocation answers its interaction (`ephemeral` there only); a message
+        is answered in a server as a reply to the command message (several people may
+        be asking at once), in a DM as a plain message.
+        """
+        if self.interaction is not None:
+            await respond(self.interaction, rendered, ephemeral=ephemeral, file=file)
+            return None
         kwargs = message_kwargs(rendered, file)
         if self.edit_target is not None:
             return await deliver(self._edit(self.edit_target, kwargs))

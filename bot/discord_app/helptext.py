@@ -2,20 +2,19 @@
 
 `!help` (a discord.py `HelpCommand`) and `/help` both list what is
 registered at the moment they run: a new command appears in both without an
-edit here. The descriptions come from `bot.commands.COMMANDS`, the specs the
+edit here. The descriptions come from `bot.app.commands.COMMANDS`, the specs the
 console shares, so a command is described the same way everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import COMMANDS, METRIC_COMMAND_HELP, CommandSpec
+from bot.app.commands import COMMANDS, METRIC_COMMAND_HELP, CommandSpec
 from bot.discord_app.render import render_code, render_notice
 from bot.discord_app.safety import escape_user_text
 
@@ -42,13 +41,8 @@ def spec_usage(name: str) -> str:
     return found.usage.partition(" ")[2] if found else ""
 
 
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    usage: str
-    help: str
-    aliases: tuple[str, ...] = ()
-    admin: bool = False
+# A help entry is the core's `CommandSpec`, read from what discord.py registered.
+Entry = CommandSpec
 
 
 def prefix_entries(registered: Iterable[commands.Command[Any, ..., Any]]) -> list[Entry]:

@@ -19,9 +19,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.choices import CHOICE_CHARS, Choice
 from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
+from bot.render.choices import CHOICE_CHARS, Choice
 
 # The metric a command implies when it has no metric option.
 IMPLIED_METRIC = {"trade": "trade"}

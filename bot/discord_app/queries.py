@@ -96,11 +96,15 @@ async def record_query(bot: FactBot, rec: QueryRecord) -> None:
         log.debug("query log row not committed within the wait; it is queued")
 
 
-async def answer_message(bot: FactBot, ctx: FactContext, request: Request) -> None:
-    """A text command or DM: answer in the same channel (or edit the earlier answer, see `FactContext`)."""
-    rendered = await run_query(bot, request, plain=ctx.plain)
+async def answer_context(bot: FactBot, ctx: FactContext, request: Request, *, ephemeral: bool = False) -> None:
+    """A command, prefix or slash (hybrid), or a DM: answer through the context's one reply helper
+    (a message in the same channel, the earlier answer edited, or the interaction's response)."""
+    locale = ctx.interaction.locale if ctx.interaction is not None else None
+    rendered = await run_query(bot, request, plain=ctx.plain, locale=locale)
     with contextlib.suppress(*SEND_FAILURES):  # recorded on the row and logged by `deliver`
-        await ctx.safe_send(rendered)
+        await ctx.safe_send(rendered, ephemeral=ephemeral)
+
+
 
 
 async def answer_interaction(

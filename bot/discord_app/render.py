@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.answer import Answer, FactView, Status, figure_text, source_text
-from bot.commands import Reply, TextReply
+from bot.app.commands import Reply, TextReply
 from bot.discord_app.i18n import frame, label
 from bot.discord_app.safety import (
     CONTENT_LIMIT,
@@ -25,7 +25,7 @@ from bot.discord_app.safety import (
     escape_text,
     escape_user_text,
 )
-from bot.render_text import answer_text
+from bot.render.text import answer_text
 
 Locale = discord.Locale | str | None
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.infra.textsafety import clean_text
 from bot.querylog.errors import InvalidRecordError
-from bot.textsafety import clean_text
 
 # Queries are user text of any length; the log keeps the first 500 characters,
 # which is longer than any real question and bounds what one spammer can store.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answer
+from bot.app.commands import CommandRouter, TextReply
 from bot.app.pipeline import Pipeline, Request
-from bot.commands import CommandRouter, TextReply
 from bot.querylog import QueryRecord
 from bot.service import FactService
 from tests.helpers import real_engine, real_paths

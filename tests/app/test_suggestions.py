@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app.commands import CommandRouter
 from bot.app.pipeline import Pipeline, Request
 from bot.app.suggestions import human_periods
-from bot.commands import CommandRouter
 from bot.service import FactService
 from tests.helpers import real_engine, real_paths
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as cli_main
+from bot.adapters.cli import main as cli_main
 from bot.discord_app.client import SLASH_FIRST
 from bot.discord_app.runner import BAD_TOKEN, NO_MESSAGE_CONTENT, run_bot, serve
 from tests.discord_app.harness import Harness, db_rows, make_settings, text_of

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as cli_main
+from bot.adapters.cli import main as cli_main
 from bot.ops.backup import BackupError, backup_database
 from bot.querylog import QueryLog, QueryRecord
 from bot.querylog.privacy import key_path_for

@@ -7,8 +7,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from bot.app.commands import CommandRouter
 from bot.app.pipeline import Pipeline, Request
-from bot.commands import CommandRouter
 from bot.service import FactService
 from tests.helpers import real_engine, real_paths
 from tests.querylog.conftest import OpenLog

@@ -67,19 +67,17 @@ class Admin(commands.Cog):
 
     # -- sync ---------------------------------------------------------------------------
 
-    @commands.command(name="sync", help="Sync the slash commands with Discord now", extras=ADMIN)
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="sync", help="Sync the slash commands with Discord now",
+        description="Sync the slash commands with Discord now (admins)", extras=ADMIN,
+    )  # fmt: skip
     @admin_only()
     async def sync(self, ctx: FactContext) -> None:
+        """`!sync` and `/sync`: one command; the slash reply only the admin sees."""
+        await ctx.defer(ephemeral=True)  # a sync can take longer than Discord's three seconds
         result = await self.bot.sync_now()
-        await ctx.safe_send(render_notice(result.summary(), plain=ctx.plain, title="Slash commands synced"))
-
-    @app_commands.command(name="sync", description="Sync the slash commands with Discord now (admins)", extras=ADMIN)
-    @admin_only_slash()
-    async def sync_slash(self, interaction: discord.Interaction[FactBot]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.sync_now()
-        rendered = render_notice(result.summary(), plain=interaction_plain(interaction), title="Slash commands synced")
-        await respond(interaction, rendered, ephemeral=True)
+        await ctx.safe_send(render_notice(result.summary(), plain=ctx.plain, title="Slash commands synced"),
+                            ephemeral=True)  # fmt: skip
 
     # -- stats --------------------------------------------------------------------------
 

@@ -45,8 +45,6 @@ from bot.analysis.resolve import resolve_metric, resolve_place
 from bot.analysis.text import side_text
 from bot.answer import Status, source_text
 from bot.app.pipeline import record_of, too_long
-from bot.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
-from bot.choices import Choice
 from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
@@ -56,6 +54,8 @@ from bot.discord_app.render import COLOURS, Rendered, render_apology, render_not
 from bot.discord_app.safety import CONTENT_LIMIT, DESCRIPTION_LIMIT, Field, build_embed, clip, code_block, escape_text
 from bot.query.engine import Engine
 from bot.querylog import QueryRecord
+from bot.render.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
+from bot.render.choices import Choice
 from bot.store.periods import PeriodKind
 
 COMPARE_USAGE = "<metric> <place> <place> [period]"
@@ -322,7 +322,7 @@ class Analysis(commands.Cog):
         async def work() -> Outcome:
             return comparison_outcome(compare_text(engine, args), plain=plain)
 
-        await self._answer_message(ctx, work, "compare")
+        await self._answer_context(ctx, work, "compare")
 
     @commands.command(name="series", usage=SERIES_USAGE, help=SERIES_HELP)
     async def series_cmd(self, ctx: FactContext, *, args: str = "") -> None:
@@ -331,9 +331,9 @@ class Analysis(commands.Cog):
         async def work() -> Outcome:
             return await series_outcome(series_text_request(engine, args), plain=plain, can_attach=can_attach)
 
-        await self._answer_message(ctx, work, "series")
+        await self._answer_context(ctx, work, "series")
 
-    async def _answer_message(self, ctx: FactContext, work: Callable[[], Awaitable[Outcome]], title: str) -> None:
+    async def _answer_context(self, ctx: FactContext, work: Callable[[], Awaitable[Outcome]], title: str) -> None:
         query = ctx.message.content
         outcome = await run_analysis(self.bot, Origin.of_context(ctx), query, work, plain=ctx.plain, title=title)
         with contextlib.suppress(*SEND_FAILURES):  # recorded on the row by `deliver`

@@ -16,7 +16,7 @@ from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
 from bot.discord_app.params import MetricText, PeriodText, PlaceText
-from bot.discord_app.queries import Origin, answer_interaction, answer_message
+from bot.discord_app.queries import Origin, answer_context, answer_interaction
 from bot.query.engine import MAX_QUERY_CHARS
 
 # the word the router and the engine read as foreign trade
@@ -53,7 +53,7 @@ class Facts(commands.Cog):
     @commands.command(name="trade", usage=spec_usage("trade"), help=spec_help("trade", "Foreign trade of a place"))
     async def trade(self, ctx: FactContext, *, args: str = "") -> None:
         request = Origin.of_context(ctx).request(ctx.message.content, command=TRADE, args=args)
-        await answer_message(self.bot, ctx, request)
+        await answer_context(self.bot, ctx, request)
 
     @commands.command(
         name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question")
@@ -65,7 +65,7 @@ class Facts(commands.Cog):
             request = origin.request(ctx.message.content, line=ctx.routed_line)
         else:
             request = origin.request(ctx.message.content, command=ctx.invoked_with or "fact", args=question)
-        await answer_message(self.bot, ctx, request)
+        await answer_context(self.bot, ctx, request)
 
     # -- slash commands ----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import COMMANDS
+from bot.app.commands import COMMANDS
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import interaction_plain, respond
 from bot.discord_app.helptext import help_lines, menu_names, prefix_entries, spec_help, visible_slash

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer import Answer, Status
-from bot.commands import Reply, TextReply
+from bot.app.commands import Reply, TextReply
 
 
 def reply_text(reply: Reply, *, show_quote: bool = True) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app.pipeline import Pipeline, Request
-from bot.render_text import reply_text
-from bot.textsafety import clean_text
+from bot.infra.textsafety import clean_text
+from bot.render.text import reply_text
 
 BANNER = "factbot console. Type a question, or {prefix}help for commands. Ctrl-D or Ctrl-C to leave."
 HISTORY_LINES = 1000

@@ -20,10 +20,13 @@ from bot.store.snapshot import Store
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """A command as help lists it (here and in Discord's generated help)."""
+
     name: str
     usage: str
     help: str
     aliases: tuple[str, ...] = ()
+    admin: bool = False
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -57,8 +60,10 @@ Reply = Answer | TextReply
 
 
 ADMIN_COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("reload", "reload [force]", "Reload the fact store; on any error the old store keeps serving"),
-    CommandSpec("stats", "stats [days]", "Query log report for the last N days (default 7)"),
+    CommandSpec(
+        "reload", "reload [force]", "Reload the fact store; on any error the old store keeps serving", admin=True
+    ),
+    CommandSpec("stats", "stats [days]", "Query log report for the last N days (default 7)", admin=True),
 )
 
 

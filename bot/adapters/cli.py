@@ -13,17 +13,17 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.answer import Status
+from bot.app.commands import CommandRouter, source_detail, sources_text
 from bot.app.pipeline import Pipeline, Request
-from bot.commands import CommandRouter, source_detail, sources_text
 from bot.config import ConfigError, Settings
+from bot.infra.textsafety import clean_text, decode_bytes
 from bot.ops.files import make_files_private
 from bot.querylog.blocking import BlockingQueryLog
 from bot.querylog.cli import add_stats_command
-from bot.render_text import answer_text
+from bot.render.text import answer_text
 from bot.service import FactService
 from bot.store import StoreError, StorePaths, collect
 from bot.store.lint import vocabulary_warnings
-from bot.textsafety import clean_text, decode_bytes
 
 log = logging.getLogger("factbot")
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -130,7 +130,7 @@ class ConsoleAdmin:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.adapters.console import run_console
 
     service = load_service(settings)
     querylog = open_query_log(settings)
@@ -238,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
     """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
-    from bot.analysis_cli import register as add_analysis_commands  # series, compare; matplotlib only for --png
+    from bot.adapters.analysis_cli import (
+        register as add_analysis_commands,  # series, compare; matplotlib only for --png
+    )
     from bot.discord_app.cli import register as add_sync_command  # imports no discord.py until `sync` runs
     from bot.ops.cli import register as add_ops_commands  # health, backup
 
