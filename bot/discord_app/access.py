@@ -51,7 +51,8 @@ def admin_only() -> Callable[[T], T]:
     async def predicate(ctx: commands.Context[FactBot]) -> bool:
         if await ctx.bot.is_admin(ctx.author):
             return True
-        raise NotAdmin(REFUSAL.format(command=f"{ctx.bot.settings.prefix}{ctx.command}"))
+        where = "/" if ctx.interaction is not None else ctx.bot.settings.prefix  # a hybrid command as slash
+        raise NotAdmin(REFUSAL.format(command=f"{where}{ctx.command}"))
 
     return commands.check(predicate)
 

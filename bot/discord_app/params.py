@@ -101,3 +101,24 @@ class Period(_Text):
 PlaceText = app_commands.Transform[str, Place]
 MetricText = app_commands.Transform[str, Metric]
 PeriodText = app_commands.Transform[str, Period]
+
+
+class Force(app_commands.Transformer[Any], commands.Converter[bool]):
+    """`!reload force` and `/reload force:True`: a word after a prefix command, a boolean option."""
+
+    WORDS = ("force", "true", "yes", "1")
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.boolean
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> bool:
+        return bool(value)
+
+    async def convert(self, ctx: commands.Context[Any], argument: str, /) -> bool:
+        if argument.strip().lower() in self.WORDS:
+            return True
+        raise commands.BadArgument(f"'{argument[:40]}' is not 'force'")
+
+
+ForceFlag = app_commands.Transform[bool, Force]

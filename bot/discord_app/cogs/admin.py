@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.discord_app.access import admin_only, admin_only_slash
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, message_kwargs, respond
+from bot.discord_app.params import ForceFlag
 from bot.discord_app.render import Rendered, render_code, render_notice
 from bot.discord_app.safety import Field, build_embed, code_block
 from bot.querylog import embed_fields, render_text
@@ -39,31 +40,31 @@ class Admin(commands.Cog):
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        # a hybrid command's slash half does not inherit `extras`: help reads "admin" from both
+        for command in self.get_commands():
+            app_command = getattr(command, "app_command", None)
+            if app_command is not None:
+                app_command.extras.update(command.extras)
+
     # -- reload -------------------------------------------------------------------------
 
-    @commands.command(
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
         name="reload",
         usage="[force]",
+        description="Reload the fact store (admins)",
         help="Reload the fact store; on any error the old store keeps serving. "
         "'force' accepts a store with no facts at all",
         extras=ADMIN,
     )
-    @admin_only()
-    async def reload(self, ctx: FactContext, option: str = "") -> None:
-        if option.strip().lower() not in ("", "force"):
-            await ctx.safe_send(render_notice("Usage: reload [force]", plain=ctx.plain, error=True))
-            return
-        trigger = f"{self.bot.settings.prefix}reload by {self.bot.user_ref(ctx.author)}"
-        result = await self.bot.reload_store(trigger, force=option.strip().lower() == "force")
-        await ctx.safe_send(_reload_rendered(result, plain=ctx.plain))
-
-    @app_commands.command(name="reload", description="Reload the fact store (admins)", extras=ADMIN)
     @app_commands.describe(force="Accept a store with no facts at all (default: refuse it)")
-    @admin_only_slash()
-    async def reload_slash(self, interaction: discord.Interaction[FactBot], force: bool = False) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_store(f"/reload by {self.bot.user_ref(interaction.user)}", force=force)
-        await respond(interaction, _reload_rendered(result, plain=interaction_plain(interaction)), ephemeral=True)
+    @admin_only()
+    async def reload(self, ctx: FactContext, force: ForceFlag = False) -> None:
+        """`!reload [force]` and `/reload [force]`: one command; the slash reply only the admin sees."""
+        await ctx.defer(ephemeral=True)  # loading and checking the store can take a few seconds
+        where = "/" if ctx.interaction is not None else self.bot.settings.prefix
+        result = await self.bot.reload_store(f"{where}reload by {self.bot.user_ref(ctx.author)}", force=force)
+        await ctx.safe_send(_reload_rendered(result, plain=ctx.plain), ephemeral=True)
 
     # -- sync ---------------------------------------------------------------------------
 
