@@ -13,14 +13,18 @@ has no metric option: its metric is foreign trade.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.analysis import AnalysisError, answerable_pairs, metric_choices
+from bot.analysis.resolve import resolve_metric, resolve_place
 from bot.discord_app.autocomplete import Catalog
 from bot.discord_app.choices import autocomplete_choices
+from bot.query.engine import Engine
 from bot.render.choices import CHOICE_CHARS, Choice
 
 # The metric a command implies when it has no metric option.
@@ -98,9 +102,70 @@ class Period(_Text):
         return catalog.periods(current, place=_option(interaction, "place"), metric=_metric_of(interaction))
 
 
+# -- /compare and /series: only what can be compared or drawn --------------------------------
+
+
+def _resolved(resolve: Callable[[Engine, str], str], engine: Engine, text: str | None) -> str | None:
+    """The key another option names (a key from a choice, or whatever was typed), if any."""
+    if not text or not text.strip():
+        return None
+    try:
+        return resolve(engine, text)
+    except AnalysisError:
+        return None
+
+
+class CompareMetric(_Text):
+    """Metrics with figures for at least two places."""
+
+    where = "compare metric"
+
+    def choices_for(self, catalog: Catalog, interaction: discord.Interaction[Any], current: str) -> list[Choice]:
+        return metric_choices(catalog.store, current, for_compare=True)
+
+
+class ComparePlace(_Text):
+    """Places with a figure for the chosen metric (every place with figures when none is chosen)."""
+
+    where = "compare place"
+
+    def choices_for(self, catalog: Catalog, interaction: discord.Interaction[Any], current: str) -> list[Choice]:
+        key = _resolved(resolve_metric, catalog.engine, _option(interaction, "metric"))
+        if key is None:
+            return catalog.places(current)
+        among = sorted({p for (p, m) in catalog.store.by_place_metric if m == key}, key=catalog.store.place_name)
+        return catalog.places(current, among=among)
+
+
+class SeriesMetric(_Text):
+    """Metrics with a series (for the chosen place, if any)."""
+
+    where = "series metric"
+
+    def choices_for(self, catalog: Catalog, interaction: discord.Interaction[Any], current: str) -> list[Choice]:
+        place = _resolved(resolve_place, catalog.engine, _option(interaction, "place"))
+        return metric_choices(catalog.store, current, place=place)
+
+
+class SeriesPlace(_Text):
+    """Places with a series of the chosen metric (any series when none is chosen), chartable ones first."""
+
+    where = "series place"
+
+    def choices_for(self, catalog: Catalog, interaction: discord.Interaction[Any], current: str) -> list[Choice]:
+        key = _resolved(resolve_metric, catalog.engine, _option(interaction, "metric"))
+        pairs = answerable_pairs(catalog.store)
+        among = dict.fromkeys(p.place for p in pairs if key is None or p.metric == key)
+        return catalog.places(current, among=list(among))
+
+
 PlaceText = app_commands.Transform[str, Place]
 MetricText = app_commands.Transform[str, Metric]
 PeriodText = app_commands.Transform[str, Period]
+CompareMetricText = app_commands.Transform[str, CompareMetric]
+ComparePlaceText = app_commands.Transform[str, ComparePlace]
+SeriesMetricText = app_commands.Transform[str, SeriesMetric]
+SeriesPlaceText = app_commands.Transform[str, SeriesPlace]
 
 
 class Force(app_commands.Transformer[Any], commands.Converter[bool]):
