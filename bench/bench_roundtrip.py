@@ -36,7 +36,7 @@ from pathlib import Path
 
 import discord
 
-from bench.bench_roundtrip_bare import DEADLINE, REPLY_TIMEOUT, WARMUP, make_bare_bot, measure_roundtrips
+from bench.bench_roundtrip_bare import REPLY_TIMEOUT, make_bare_bot, measure_roundtrips, timed
 from bot.config import Settings
 from bot.discord_app.client import create_bot
 from bot.querylog import QueryLog
@@ -106,13 +106,7 @@ async def measure_spread(make_bot: MakeBot, content: str, n: int, concurrency: i
     channels = [cid for cid, _ in config.guilds[0].text_channels]
     async with FakeDiscord(config) as fake:
         bot = await make_bot()
-        async with fake.run_bot(bot):
-            await _spread(fake, content, min(WARMUP, n), concurrency, channels)
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            await asyncio.wait_for(_spread(fake, content, n, concurrency, channels), DEADLINE)
-            elapsed = loop.time() - started
-    return n / elapsed
+        return await timed(fake, bot, lambda count: _spread(fake, content, count, concurrency, channels), n)
 
 
 async def _bare() -> discord.Client:
