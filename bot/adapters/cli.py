@@ -221,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "run the Discord bot (the local console when DISCORD_TOKEN is not set)")
     add("console", cmd_console, "a local prompt taking the bot's commands and plain questions")
     ask = add("ask", cmd_ask, "answer one question; '-' reads one question per line from stdin")
+    ask.epilog = (
+        "exit status: 0 answered, 3 nearest, 4 ambiguous, 5 not_found, 2 usage error, 1 failure "
+        "(the store cannot be loaded); with '-', 0 once every line was answered (each object has its status)"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question (JSONL)")
     ask.add_argument("--explain", action="store_true", help="print how the question was read and why (not logged)")
     ask.add_argument("query", nargs="+", help="the question, or '-' for stdin")
