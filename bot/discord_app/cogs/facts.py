@@ -17,7 +17,6 @@ from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
 from bot.discord_app.params import MetricText, PeriodText, PlaceText
 from bot.discord_app.queries import Origin, answer_context, answer_interaction
-from bot.query.engine import MAX_QUERY_CHARS
 
 # the word the router and the engine read as foreign trade
 TRADE = "trade"
@@ -55,16 +54,30 @@ class Facts(commands.Cog):
         request = Origin.of_context(ctx).request(ctx.message.content, command=TRADE, args=args)
         await answer_context(self.bot, ctx, request)
 
-    @commands.command(
-        name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question")
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question"),
+        description=spec_help("fact", "Ask any question")[:100],
+    )  # fmt: skip
+    @app_commands.describe(
+        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
-    async def fact(self, ctx: FactContext, *, question: str = "") -> None:
+    async def fact(self, ctx: FactContext, *, query: str = "", only_me: bool | None = None) -> None:
+        """`!fact` / `!ask`, `/fact`, and every routed question (a metric word, a mention, a DM).
+
+        The question's length is not limited here: the pipeline's one long-input policy
+        answers a question that is too long, whatever the surface.
+        """
         origin = Origin.of_context(ctx)
+        if ctx.interaction is not None:
+            request = origin.request(query, command="fact", args=query)
+            await answer_context(self.bot, ctx, request, ephemeral=self.bot.ephemeral_for(ctx.interaction, only_me))
+            return
         if ctx.routed_line is not None:
             # a metric word, a mention or a DM (see FactBot.get_context)
             request = origin.request(ctx.message.content, line=ctx.routed_line)
         else:
-            request = origin.request(ctx.message.content, command=ctx.invoked_with or "fact", args=question)
+            request = origin.request(ctx.message.content, command=ctx.invoked_with or "fact", args=query)
         await answer_context(self.bot, ctx, request)
 
     # -- slash commands ----------------------------------------------------------------
@@ -87,20 +100,6 @@ class Facts(commands.Cog):
         await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
 
-
-    @app_commands.command(name="fact", description=spec_help("fact", "Ask any question")[:100])
-    @app_commands.describe(
-        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?",
-        only_me="Only you see the answer (default: this server's setting, usually everyone)",
-    )
-    async def fact_slash(
-        self,
-        interaction: discord.Interaction[FactBot],
-        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
-        only_me: bool | None = None,
-    ) -> None:
-        request = Origin.of_interaction(interaction, "slash").request(query, command="fact", args=query)
-        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
     @app_commands.command(name="figure", description="Any figure: pick a metric, a place and optionally a period")
     @app_commands.describe(
