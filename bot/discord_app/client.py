@@ -31,7 +31,7 @@ from discord.ext import commands
 from bot.app.commands import CommandRouter
 from bot.app.pipeline import Pipeline
 from bot.config import Settings
-from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
+from bot.discord_app.access import NotAdmin, owner_ids_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.followup import RecentReplies
@@ -127,11 +127,6 @@ class FactTree(app_commands.CommandTree["FactBot"]):
     async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
         bot = interaction.client
         name = interaction.command.qualified_name if interaction.command else "?"
-        if isinstance(error, NotAdminInteraction):
-            who = bot.user_ref(interaction.user)
-            log.warning("refused /%s for %s in channel %s", name, who, interaction.channel_id)
-            await _respond_quietly(interaction, str(error))
-            return
         if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
             await _respond_quietly(interaction, str(error))
             return
@@ -383,7 +378,8 @@ class FactBot(commands.Bot):
                 await self._notify(ctx, str(exception))
             return
         if isinstance(exception, NotAdmin):
-            log.warning("refused %s%s for %s in channel %s", self.settings.prefix, ctx.command,
+            where = "/" if ctx.interaction is not None else self.settings.prefix
+            log.warning("refused %s%s for %s in channel %s", where, ctx.command,
                         self.user_ref(ctx.author), ctx.channel.id)  # fmt: skip
             await self._notify(ctx, str(exception))
             return

@@ -168,10 +168,10 @@ SeriesMetricText = app_commands.Transform[str, SeriesMetric]
 SeriesPlaceText = app_commands.Transform[str, SeriesPlace]
 
 
-class Force(app_commands.Transformer[Any], commands.Converter[bool]):
-    """`!reload force` and `/reload force:True`: a word after a prefix command, a boolean option."""
+class Flag(app_commands.Transformer[Any], commands.Converter[bool]):
+    """A word after a prefix command (`!reload force`), a boolean option as a slash command."""
 
-    WORDS = ("force", "true", "yes", "1")
+    WORDS: tuple[str, ...] = ("true", "yes", "1")
 
     @property
     def type(self) -> discord.AppCommandOptionType:
@@ -183,7 +183,20 @@ class Force(app_commands.Transformer[Any], commands.Converter[bool]):
     async def convert(self, ctx: commands.Context[Any], argument: str, /) -> bool:
         if argument.strip().lower() in self.WORDS:
             return True
-        raise commands.BadArgument(f"'{argument[:40]}' is not 'force'")
+        raise commands.BadArgument(f"'{argument[:40]}' is not '{self.WORDS[0]}'")
+
+
+class Force(Flag):
+    """`!reload force`, `/reload force:True`."""
+
+    WORDS = ("force", "true", "yes", "1")
+
+
+class All(Flag):
+    """`!stats 7 all`, `/stats all_servers:True`."""
+
+    WORDS = ("all", "true", "yes", "1")
 
 
 ForceFlag = app_commands.Transform[bool, Force]
+AllFlag = app_commands.Transform[bool, All]
