@@ -15,7 +15,10 @@ row must be committed before the reply goes out and that wait is a coroutine.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from bot.answer import Answer, Interpretation, Status
@@ -109,16 +112,65 @@ def record_of(
     )  # fmt: skip
 
 
+# Questions whose reply depends only on the text, the store snapshot and the day: cached.
+CACHED_COMMANDS = frozenset({QUESTION, "fact", "ask", "trade"})
+CACHE_SIZE = 512
+
+
+class ReplyCache:
+    """The last `size` replies to questions, by what they mean (command and words, spacing folded).
+
+    For one store snapshot and one day the engine's reply to a text is fixed (only
+    relative periods, "this year", depend on the date), and the same questions come
+    back again and again (a popular `/trade`, everyone clicking one suggestion).
+    A reload brings a new engine and a new day a new date: either empties the cache.
+    Replies are frozen values; the log row is still built for every request.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE, today: Callable[[], date] = date.today) -> None:
+        self.size = size
+        self._today = today
+        self._replies: OrderedDict[tuple[str, str], Reply] = OrderedDict()
+        self._snapshot: tuple[object, date] | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, engine: object, request: Request, compute: Callable[[], Reply]) -> Reply:
+        if request.command not in CACHED_COMMANDS:
+            return compute()
+        snapshot = (engine, self._today())
+        if self._snapshot is None or self._snapshot[0] is not engine or self._snapshot[1] != snapshot[1]:
+            self._replies.clear()
+            self._snapshot = snapshot
+        key = (str(request.command), " ".join(request.args.casefold().split()))
+        found = self._replies.get(key)
+        if found is not None:
+            self.hits += 1
+            self._replies.move_to_end(key)
+            return found
+        self.misses += 1
+        reply = compute()  # an exception is not cached
+        self._replies[key] = reply
+        if len(self._replies) > self.size:
+            self._replies.popitem(last=False)
+        return reply
+
+
 class Pipeline:
     """`answer(request)` without logging, `handle(request)` with the injected sink."""
 
-    def __init__(self, router: CommandRouter, sink: RecordSink | None = None) -> None:
+    def __init__(self, router: CommandRouter, sink: RecordSink | None = None, cache: ReplyCache | None = None) -> None:
         self.router = router
         self.sink = sink
+        self.cache = cache if cache is not None else ReplyCache()
 
     @property
     def prefix(self) -> str:
         return self.router.prefix
+
+    def _compute(self, request: Request) -> Reply:
+        reply = self._reply(request)
+        return tidy(reply) if isinstance(reply, Answer) else reply
 
     def _reply(self, request: Request) -> Reply:
         if request.command == QUESTION:
@@ -135,9 +187,7 @@ class Pipeline:
         if refused is not None:
             return Outcome(request, refused, record_of(request, refused, latency_ms=_ms(started), error="too long"))
         try:
-            reply = self._reply(request)
-            if isinstance(reply, Answer):
-                reply = tidy(reply)
+            reply = self.cache.get(self.router.service.engine, request, lambda: self._compute(request))
         except Exception as exc:  # any bug in answering: logged, apologised for, never shown
             return Outcome(request, TextReply(APOLOGY, error=True), record_of(request, None, error=exc), exc)
         return Outcome(request, reply, record_of(request, reply, latency_ms=_ms(started)))

@@ -83,3 +83,41 @@ def test_help_and_usage_are_rows_of_answered_text(pipeline: Pipeline) -> None:
     assert pipeline.answer(Request("!help", "console")).record.status == "answered"
     usage = pipeline.answer(Request("!source", "console")).record
     assert (usage.status, usage.error) == ("answered", "usage")
+
+
+def test_a_repeated_question_is_answered_from_the_cache_and_still_logged(pipeline: Pipeline, sink: ListSink) -> None:
+    first = pipeline.handle(Request.question("trade  xizang 2023", "slash", user_id=1))
+    again = pipeline.handle(Request.question("Trade xizang 2023", "button", user_id=2))
+    assert again.reply is first.reply and pipeline.cache.hits == 1
+    assert [(r.surface, r.user_id, r.fact_id) for r in sink.rows] == [
+        ("slash", 1, "xizang.trade_total.2023"), ("button", 2, "xizang.trade_total.2023"),
+    ]  # fmt: skip
+
+
+def test_lines_and_admin_commands_are_never_cached(pipeline: Pipeline) -> None:
+    pipeline.answer(Request("!trade xizang 2023", "console"))
+    pipeline.answer(Request("!trade xizang 2023", "console"))
+    pipeline.answer(Request("!sources", "prefix", command="sources"))
+    pipeline.answer(Request("!sources", "prefix", command="sources"))
+    assert pipeline.cache.hits == 0 and pipeline.cache.misses == 0
+
+
+def test_a_reload_or_a_new_day_empties_the_cache() -> None:
+    from datetime import date
+
+    from bot.app.pipeline import ReplyCache
+
+    days = iter([date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 2), date(2026, 1, 2)])
+    service = FactService(real_paths(), real_engine())
+    pipeline = Pipeline(CommandRouter(service), cache=ReplyCache(today=lambda: next(days)))
+    ask = Request.question("trade xizang 2023", "cli")
+    pipeline.answer(ask)
+    pipeline.answer(ask)
+    assert pipeline.cache.hits == 1
+    pipeline.answer(ask)  # the next day
+    assert pipeline.cache.misses == 2
+    service._engine = type(service.engine)(service.store)  # what a reload does: a new engine
+    pipeline.answer(ask)
+    assert pipeline.cache.misses == 3
+    pipeline.answer(ask)
+    assert pipeline.cache.hits == 2
