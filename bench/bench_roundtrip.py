@@ -2,8 +2,9 @@
 
 A round trip is one MESSAGE_CREATE dispatched by the fake Discord until the
 bot's reply is recorded (see `bench_roundtrip_bare`). The full bot answers
-`!trade xizang 2023`: prefix routing, the request pipeline and the core (every
-message is answered and rendered afresh: there is no reply cache), the query-log
+`!trade xizang 2023`: prefix routing, the request pipeline (after the first
+message the reply comes from the pipeline's reply cache, as a popular question's
+does in production; the embed is rendered afresh each time), the query-log
 row committed to SQLite (a temporary file) before the reply, an embed sent as a
 reply to the question. The bare bot answers
 `!ping` with `pong`. Both are measured by the same method in the same process,
