@@ -88,12 +88,17 @@ async def measure_roundtrips(
     async with FakeDiscord(config) as fake:
         made = make_bot()
         bot = await made if inspect.isawaitable(made) else made
-        async with fake.run_bot(bot):
-            await _exchange(fake, content, min(WARMUP, n), concurrency, dm)
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            await asyncio.wait_for(_exchange(fake, content, n, concurrency, dm), DEADLINE)
-            elapsed = loop.time() - started
+        return await timed(fake, bot, lambda count: _exchange(fake, content, count, concurrency, dm), n)
+
+
+async def timed(fake: FakeDiscord, bot: discord.Client, exchange: Callable[[int], Awaitable[None]], n: int) -> float:
+    """Round trips per second of `exchange(n)` with `bot` connected, after a warm-up outside the timing."""
+    async with fake.run_bot(bot):
+        await exchange(min(WARMUP, n))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await asyncio.wait_for(exchange(n), DEADLINE)
+        elapsed = loop.time() - started
     return n / elapsed
 
 

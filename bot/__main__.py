@@ -1,3 +1,3 @@
-from bot.cli import main
+from bot.adapters.cli import main
 
 raise SystemExit(main())

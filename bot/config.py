@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot.locations import CHECKOUT_ROOT, StoreNotFoundError, default_data_dir, default_store_dirs
+from bot.infra.locations import CHECKOUT_ROOT, StoreNotFoundError, default_data_dir, default_store_dirs
 
 # Kept for callers that still import it: the repository root when run from a checkout.
 PROJECT_ROOT = CHECKOUT_ROOT

@@ -149,3 +149,56 @@ def test_console_compares_and_draws_series_as_text() -> None:
     for figure in ("246.36 billion yuan", "357.33 billion yuan", "435.11 billion yuan"):
         assert figure in out.stdout
     assert "Compare needs two places" in out.stdout
+
+
+def test_ask_exit_codes_say_what_happened_to_the_question() -> None:
+    cases = {"trade xizang 2023": 0, "trade xizang 2022": 3, "trade 2023": 4, "qwzx": 5}
+    for query, code in cases.items():
+        out = factbot("ask", *query.split())
+        assert out.returncode == code, (query, out.returncode, out.stderr)
+    assert factbot("ask").returncode == 2  # usage: no question
+    assert factbot("ask", "--bogus", "x").returncode == 2
+
+
+def test_ask_refuses_a_question_longer_than_the_engine_reads_as_discord_does() -> None:
+    out = factbot("ask", "--json", "how much did xizang trade " * 20)
+    row = json.loads(out.stdout)
+    assert out.returncode == 5 and row["status"] == "not_found" and row["answer"] is None
+    assert "at most 300 characters" in row["message"]
+
+
+def test_sources_number_is_the_file_number_and_an_unknown_one_is_an_error() -> None:
+    listing = factbot("sources")
+    assert listing.returncode == 0
+    assert "  0. Xizang reaches trade milestone" in listing.stdout and "[000_" in listing.stdout
+    assert "000_" in factbot("sources", "0").stdout
+    assert "001_" in factbot("sources", "1").stdout
+    missing = factbot("sources", "99")
+    assert missing.returncode == 1 and "No document matches '99'" in missing.stderr
+    assert "factbot sources" in missing.stderr  # a hint that works
+
+
+def test_a_closed_pipe_ends_ask_and_console_quietly() -> None:
+    for command in ("ask --json -", "console"):
+        shell = f"yes 'trade xizang 2023' | head -200 | {sys.executable} -m bot {command} | head -1"
+        env = {**os.environ, "FACTBOT_NO_QUERY_LOG": "1", "FACTBOT_LOG_LEVEL": "WARNING"}
+        out = subprocess.run(shell, shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+        assert len(out.stdout.splitlines()) == 1
+        assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr, out.stderr
+
+
+def test_console_runs_admin_commands_for_its_owner(tmp_path: Path) -> None:
+    env = {"FACTBOT_DB": str(tmp_path / "log.sqlite3"), "FACTBOT_DATA_DIR": str(tmp_path)}
+    out = factbot("console", stdin="!help\n!trade xizang 2023\n!reload\n!stats 3\n!reload sideways\n", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "!reload [force]" in out.stdout  # listed in the console's help
+    assert "Reloaded the fact store: no changes" in out.stdout
+    assert "queries" in out.stdout.split("no changes", 1)[1]
+    assert "Usage: !reload [force]" in out.stdout
+
+
+def test_a_first_start_prints_no_info_lines(tmp_path: Path) -> None:
+    env = {"FACTBOT_DB": str(tmp_path / "new" / "q.sqlite3"), "FACTBOT_LOG_LEVEL": "INFO"}
+    out = factbot("ask", "trade", "xizang", "2023", env=env)
+    assert out.returncode == 0
+    assert " INFO " not in out.stderr, out.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import locations
 from bot.config import ConfigError, Settings
+from bot.infra import locations
 from bot.service import FactService
 from bot.store import StorePaths
 from tests.helpers import FACTS_DIR, ROOT, SEEDS_DIR, copy_store

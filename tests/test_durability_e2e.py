@@ -9,10 +9,8 @@ check, however the process ended.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,37 +18,20 @@ from pathlib import Path
 import pytest
 
 from tests.fakediscord import FakeDiscord
+from tests.reliability.botproc import bot_process
 
 BURST = 40
 
 
 @asynccontextmanager
-async def bot_process(fake: FakeDiscord, data_dir: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bot run` pointed at the fake, with its own data directory."""
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": fake.config.token,
-        "FACTBOT_DISCORD_API_BASE": fake.api_base,
-        "FACTBOT_DISCORD_GATEWAY_URL": fake.gateway_url,
-        "FACTBOT_DATA_DIR": str(data_dir),
-        "FACTBOT_DB": str(data_dir / "log.sqlite3"),
-        "FACTBOT_LOG_LEVEL": "WARNING",
-        "FACTBOT_COOLDOWN": "off",  # the burst comes from one user
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=data_dir, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+async def answering_bot(fake: FakeDiscord, data_dir: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot run` pointed at the fake (tests/reliability/botproc.py), once it answers."""
+    async with bot_process(fake, data_dir) as process:
         await fake.wait_until_connected(timeout=30)
         # the first answer proves the store is loaded and the commands are registered
         await fake.send_message("!trade xizang 2023 ref-probe")
         await fake.wait_for_reply(fake.channel_id, timeout=30)
         yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 async def send_burst(fake: FakeDiscord) -> dict[int, str]:
@@ -77,7 +58,7 @@ def missing(tags: set[str], queries: list[str]) -> set[str]:
 
 @pytest.mark.timeout(120)
 async def test_sigterm_under_load_keeps_every_replied_query(fake_discord: FakeDiscord, tmp_path: Path) -> None:
-    async with bot_process(fake_discord, tmp_path) as process:
+    async with answering_bot(fake_discord, tmp_path) as process:
         sent = await send_burst(fake_discord)
         half = BURST // 2
         await fake_discord.wait_until(lambda: len(replied_tags(fake_discord, sent)) >= half or None, 30, "replies")
@@ -96,7 +77,7 @@ async def test_sigterm_under_load_keeps_every_replied_query(fake_discord: FakeDi
 
 @pytest.mark.timeout(120)
 async def test_kill_9_under_load_keeps_every_replied_query(fake_discord: FakeDiscord, tmp_path: Path) -> None:
-    async with bot_process(fake_discord, tmp_path) as process:
+    async with answering_bot(fake_discord, tmp_path) as process:
         sent = await send_burst(fake_discord)
         await fake_discord.wait_until(lambda: len(replied_tags(fake_discord, sent)) >= 5 or None, 30, "replies")
         process.kill()  # SIGKILL: no handler, no flush, no goodbye

@@ -3,7 +3,7 @@
 Every adapter (the command line, the console, Discord) calls these functions
 and renders their frozen results; none of them decides what a request means.
 Importing this package never imports matplotlib: charts are drawn by
-`bot.charts`, which imports it only when a chart is rendered.
+`bot.render.charts`, which imports it only when a chart is rendered.
 
 Compare one metric between two places
 -------------------------------------
@@ -36,7 +36,7 @@ periods marked `partial`, stocks `as_of`), each with its footnote number into
 not points. `Series.chartable` is False with fewer than two points: then say
 that only one period is known (the text rendering does) and send no chart.
 
-The chart (in `bot.charts`, imported lazily):
+The chart (in `bot.render.charts`, imported lazily):
     render_series_png(series) -> bytes                  # synchronous, bounded (fixed size, <= 50 points)
     await render_series_png_async(series, timeout=10.0) # in a worker thread; TimeoutError on timeout
 
@@ -94,7 +94,7 @@ from bot.analysis.pairs import (
 )
 from bot.analysis.series import MAX_POINTS, Series, SeriesPoint, series, series_keys, series_text_request
 from bot.analysis.text import comparison_text, series_text
-from bot.choices import Choice
+from bot.render.choices import Choice
 
 __all__ = [
     "COMPUTED_LABEL", "MAX_POINTS", "AnalysisError", "Choice", "ComparableMetric", "Comparison", "Computed",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.analysis.series import NOT_DRAWABLE_UNITS
-from bot.choices import MAX_CHOICES, Choice, clip
+from bot.render.choices import MAX_CHOICES, Choice, clip
 from bot.store.periods import PeriodKind
 from bot.store.snapshot import Store
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 if TYPE_CHECKING:
@@ -38,31 +37,17 @@ def owner_ids_of(app: discord.AppInfo) -> set[int]:
 
 
 class NotAdmin(commands.CheckFailure):
-    """A prefix command only admins may use (answered with a polite refusal, not an error)."""
-
-
-class NotAdminInteraction(app_commands.CheckFailure):
-    """The same for a slash command."""
+    """A command only admins may use (answered with a polite refusal, not an error)."""
 
 
 def admin_only() -> Callable[[T], T]:
-    """Prefix-command check: `@admin_only()`. Help hides the command from everyone else."""
+    """The one admin check, for prefix and hybrid commands alike: `@admin_only()`.
+    Help hides the command from everyone else."""
 
     async def predicate(ctx: commands.Context[FactBot]) -> bool:
         if await ctx.bot.is_admin(ctx.author):
             return True
-        raise NotAdmin(REFUSAL.format(command=f"{ctx.bot.settings.prefix}{ctx.command}"))
+        where = "/" if ctx.interaction is not None else ctx.bot.settings.prefix  # a hybrid command as slash
+        raise NotAdmin(REFUSAL.format(command=f"{where}{ctx.command}"))
 
     return commands.check(predicate)
-
-
-def admin_only_slash() -> Callable[[T], T]:
-    """Slash-command check: `@admin_only_slash()`."""
-
-    async def predicate(interaction: discord.Interaction[FactBot]) -> bool:
-        if await interaction.client.is_admin(interaction.user):
-            return True
-        name = interaction.command.qualified_name if interaction.command else "that command"
-        raise NotAdminInteraction(REFUSAL.format(command=f"/{name}"))
-
-    return app_commands.check(predicate)

@@ -25,8 +25,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.choices import MAX_CHOICES, Choice, clip
 from bot.query.engine import Engine
+from bot.render.choices import MAX_CHOICES, Choice, clip
 from bot.store.model import Fact
 from bot.store.periods import PeriodKind
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.choices import Choice
 from bot.discord_app.autocomplete import Catalog, catalog_for
+from bot.render.choices import Choice
 
 if TYPE_CHECKING:
     from bot.discord_app.client import FactBot

@@ -1,6 +1,6 @@
 """`factbot sync`: log in, sync the slash commands, exit.
 
-`bot/cli.py` calls `register(sub)` for every `factbot` invocation, so this
+`bot/adapters/cli.py` calls `register(sub)` for every `factbot` invocation, so this
 module imports no discord.py until the command actually runs.
 """
 

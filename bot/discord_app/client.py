@@ -28,23 +28,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import CommandRouter
+from bot.app.commands import CommandRouter
+from bot.app.pipeline import Pipeline
 from bot.config import Settings
-from bot.discord_app.access import NotAdmin, NotAdminInteraction, owner_ids_of
-from bot.discord_app.cache import ReplyCache
+from bot.discord_app.access import NotAdmin, owner_ids_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
+from bot.discord_app.followup import RecentReplies
 from bot.discord_app.helptext import FactHelpCommand
+from bot.discord_app.i18n import FactTranslator
+from bot.discord_app.queries import Origin, answer_interaction
 from bot.discord_app.render import render_apology, render_notice
 from bot.discord_app.retry import retry_service_unavailable
 from bot.discord_app.safety import escape_text
+from bot.discord_app.server_settings import ServerConfig, ServerSettings
 from bot.discord_app.sync import SyncResult, sync_commands, sync_if_changed
 from bot.discord_app.views import SuggestionButton
+from bot.infra.textsafety import clean_payload
 from bot.ops.metrics import QueryMetrics
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 from bot.store.problems import Problem
-from bot.textsafety import clean_payload
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ EXTENSIONS = (
     "bot.discord_app.cogs.sources",
     "bot.discord_app.cogs.meta",
     "bot.discord_app.cogs.admin",
+    "bot.discord_app.cogs.settings",
+    "bot.discord_app.followup",
 )
 
 
@@ -70,10 +76,24 @@ def make_intents() -> discord.Intents:
     return intents
 
 
+SLASH_FIRST = (
+    "The Message Content intent is not enabled for this application, so prefix commands in server channels "
+    "are off. Slash commands, the 'Look up figure' message menu, mentions (@factbot trade xizang 2023) and "
+    "direct messages work. To turn prefix commands on: https://discord.com/developers/applications -> your "
+    "application -> Bot -> Privileged Gateway Intents -> Message Content Intent, then restart factbot."
+)
+
+
+def message_content_granted(app: discord.AppInfo) -> bool:
+    """Whether Discord will let this bot receive message content (verified or not)."""
+    flags = app.flags
+    return flags.gateway_message_content or flags.gateway_message_content_limited
+
+
 def _prefixes(bot: commands.Bot, message: discord.Message) -> list[str]:
     assert isinstance(bot, FactBot)
     found = commands.when_mentioned(bot, message)
-    found.append(bot.settings.prefix)
+    found.append(bot.prefix_for(message.guild))
     if message.guild is None:
         word = message.content.strip()
         # a DM that is exactly one command word ("help", "sources") runs it without the prefix
@@ -90,6 +110,13 @@ class FactTree(app_commands.CommandTree["FactBot"]):
             return False
         if interaction.type is not discord.InteractionType.application_command:
             return True  # autocomplete keystrokes are not queries
+        config = bot.server_settings.get(interaction.guild_id)
+        command = interaction.command.name if interaction.command else ""
+        if not config.answers_in(interaction.channel_id) and command != "settings":
+            await _respond_quietly(interaction, bot.elsewhere(config))
+            return False
+        if isinstance(interaction.command, commands.hybrid.HybridAppCommand):
+            return True  # a hybrid command runs the bot's checks (cooldown included) itself
         refusal = await bot.over_cooldown(interaction.user)
         if refusal is None:
             return True
@@ -100,11 +127,6 @@ class FactTree(app_commands.CommandTree["FactBot"]):
     async def on_error(self, interaction: discord.Interaction[FactBot], error: app_commands.AppCommandError) -> None:
         bot = interaction.client
         name = interaction.command.qualified_name if interaction.command else "?"
-        if isinstance(error, NotAdminInteraction):
-            who = bot.user_ref(interaction.user)
-            log.warning("refused /%s for %s in channel %s", name, who, interaction.channel_id)
-            await _respond_quietly(interaction, str(error))
-            return
         if isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
             await _respond_quietly(interaction, str(error))
             return
@@ -124,6 +146,13 @@ async def _respond_quietly(interaction: discord.Interaction[Any], text: str) -> 
         log.warning("could not answer interaction %s: %s", interaction.id, exc)
 
 
+def _no_voice_warnings() -> None:
+    """factbot never joins a voice channel: discord.py's warnings about voice libraries
+    (PyNaCl, davey) at every start would only worry the person reading the log."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 class FactBot(commands.Bot):
     def __init__(
         self,
@@ -133,6 +162,7 @@ class FactBot(commands.Bot):
         *,
         auto_sync: bool = True,
     ) -> None:
+        _no_voice_warnings()
         super().__init__(
             command_prefix=_prefixes,
             intents=make_intents(),
@@ -148,7 +178,11 @@ class FactBot(commands.Bot):
         self.service = service
         self.querylog = querylog
         self.router = CommandRouter(service, settings.prefix)
-        self.answers = ReplyCache(self.router)  # what the cogs ask through
+        # every query from every surface goes through it; the query log is awaited by the adapter
+        self.pipeline = Pipeline(self.router)
+        self.replies = RecentReplies()  # recent question -> answer, for edits and deletes
+        # per-server prefix, channels and visibility; from the database once setup_hook opens it
+        self.server_settings = ServerSettings.in_memory()
         self.auto_sync = auto_sync
         self.metrics = QueryMetrics()  # counted in record_query; served by bot.discord_app.ops
         # The latest exceptions a command, interaction or query handler raised, for tests
@@ -159,6 +193,7 @@ class FactBot(commands.Bot):
         # Handler tasks (messages, interactions) running now, for an orderly shutdown.
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.accepting = True
+        self.slash_first = False  # set when Discord has not enabled the Message Content intent
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
         self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
@@ -169,14 +204,32 @@ class FactBot(commands.Bot):
     async def setup_hook(self) -> None:
         app = self.application or await self.application_info()
         self.owner_ids = owner_ids_of(app)
+        if self.intents.message_content and not message_content_granted(app):
+            self._slash_first()
+        if self.querylog is not None:  # QueryLog.open migrated the file: the table is there
+            self.server_settings = await ServerSettings.open(self.querylog.path)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(SuggestionButton)
+        await self.tree.set_translator(FactTranslator())  # zh-CN names and descriptions, sent at sync
         if self.auto_sync:
             try:
                 await sync_if_changed(self.tree, self.settings.data_dir, self.settings.dev_guild)
             except discord.HTTPException as exc:
                 log.warning("slash command sync failed (%s); the bot runs on, try /sync or `factbot sync`", exc)
+
+    def _slash_first(self) -> None:
+        """Connect without the Message Content intent rather than be refused (close 4014).
+
+        Discord's application flags say whether the intent is enabled; a bot that asks
+        for it anyway is disconnected. Without it, guild messages arrive empty except
+        those that mention the bot, so prefix commands in server channels are off while
+        slash commands, the message menu, mentions and DMs keep working. discord.py reads
+        the intents from its connection state when it IDENTIFYs, after this hook.
+        """
+        log.warning(SLASH_FIRST)
+        self._connection._intents.message_content = False
+        self.slash_first = True
 
     async def on_ready(self) -> None:
         user = self.user
@@ -218,8 +271,40 @@ class FactBot(commands.Bot):
         return len(pending)
 
     async def on_message(self, message: discord.Message, /) -> None:
+        if message.guild is not None and not self.server_settings.get(message.guild.id).answers_in(message.channel.id):
+            return  # the server keeps the bot to other channels
         if self.take_work():
             await self.process_commands(message)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.server_settings.close()
+
+    async def answer_suggestion(self, interaction: discord.Interaction[Any], query: str) -> None:
+        """A suggestion button was clicked: run its query as a question."""
+        # buttons do not pass the command tree's check: in-flight and cooldown here too
+        if not self.take_work():
+            return
+        refusal = await self.over_cooldown(interaction.user)
+        if refusal is not None:
+            await interaction.response.send_message(str(refusal), ephemeral=True)
+            return
+        await answer_interaction(self, interaction, Origin.of_interaction(interaction, "button").question(query))
+
+    # -- per-server settings ---------------------------------------------------------------
+
+    def prefix_for(self, guild: discord.abc.Snowflake | None) -> str:
+        return self.server_settings.get(guild.id if guild else None).prefix or self.settings.prefix
+
+    def elsewhere(self, config: ServerConfig) -> str:
+        channels = ", ".join(f"<#{c}>" for c in sorted(config.channels))
+        return f"In this server I answer in {channels}."
+
+    def ephemeral_for(self, interaction: discord.Interaction[Any], only_me: bool | None) -> bool:
+        """The asker's choice, else the server's default (off in DMs, where nobody else reads)."""
+        if only_me is not None:
+            return only_me
+        return self.server_settings.get(interaction.guild_id).ephemeral
 
     # -- routing text to the question handler ------------------------------------------
 
@@ -235,7 +320,7 @@ class FactBot(commands.Bot):
         if ctx.prefix is not None:
             rest = content[len(ctx.prefix) :].strip()
             word = ctx.invoked_with or ""
-            mentioned = ctx.prefix not in (self.settings.prefix, "")
+            mentioned = ctx.prefix not in (self.settings.prefix, self.prefix_for(origin.guild), "")
             if rest and (origin.guild is None or mentioned or self.router.is_command_name(word)):
                 # the router reads "!word rest" as the console does; a mention is a plain question
                 ctx.routed_line = rest if mentioned else self.settings.prefix + rest
@@ -283,12 +368,18 @@ class FactBot(commands.Bot):
         ctx = context
         if not isinstance(ctx, FactContext) or isinstance(exception, commands.CommandNotFound):
             return
+        if isinstance(exception, commands.HybridCommandError) and isinstance(
+            exception.original, app_commands.CheckFailure
+        ):
+            await self._notify(ctx, str(exception.original))
+            return
         if isinstance(exception, RateLimited):
             if exception.notify:  # one notice per cooldown window, then silence
                 await self._notify(ctx, str(exception))
             return
         if isinstance(exception, NotAdmin):
-            log.warning("refused %s%s for %s in channel %s", self.settings.prefix, ctx.command,
+            where = "/" if ctx.interaction is not None else self.settings.prefix
+            log.warning("refused %s%s for %s in channel %s", where, ctx.command,
                         self.user_ref(ctx.author), ctx.channel.id)  # fmt: skip
             await self._notify(ctx, str(exception))
             return
@@ -306,13 +397,13 @@ class FactBot(commands.Bot):
         original = exception.original if isinstance(exception, commands.CommandInvokeError) else exception
         self.note_handler_error(original, f"{self.settings.prefix}{ctx.command}")
         try:
-            await ctx.safe_send(render_apology(plain=ctx.plain))
+            await ctx.safe_send(render_apology(plain=ctx.plain), ephemeral=True)
         except discord.HTTPException:
             log.warning("could not send the apology for %s%s", self.settings.prefix, ctx.command)
 
     async def _notify(self, ctx: FactContext, text: str) -> None:
-        try:
-            await ctx.safe_send(render_notice(escape_text(text), plain=ctx.plain))
+        try:  # ephemeral when a hybrid command runs as a slash command: a refusal concerns one person
+            await ctx.safe_send(render_notice(escape_text(text), plain=ctx.plain), ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("could not answer in channel %s: %s", ctx.channel.id, exc)
 

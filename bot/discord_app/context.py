@@ -27,26 +27,59 @@ class FactContext(commands.Context["FactBot"]):
     # handler without being a registered command (a metric word, a DM, a mention):
     # the line as the console router reads it.
     routed_line: str | None = None
+    # Set by the follow-up cog when the user edited a message the bot answered: the
+    # reply to edit instead of sending a new one.
+    edit_target: int | None = None
 
     @property
     def plain(self) -> bool:
         """True where embeds cannot be shown: the bot lacks Embed Links in this channel."""
+        if self.interaction is not None:
+            return interaction_plain(self.interaction)
         if self.guild is None:
             return False
         return not self.channel.permissions_for(self.me).embed_links  # type: ignore[arg-type]
 
     @property
     def surface(self) -> str:
+        if self.interaction is not None:
+            return "slash"  # a hybrid command run as a slash command
         return "dm" if self.guild is None else "prefix"
 
-    async def safe_send(self, rendered: Rendered, *, file: discord.File | None = None) -> discord.Message:
-        """Send `rendered`: in a server as a reply to the command message (several people
-        may be asking at once), in a DM as a plain message."""
+    async def safe_send(
+        self, rendered: Rendered, *, file: discord.File | None = None, ephemeral: bool = False
+    ) -> discord.Message | None:
+        """The one reply helper of every command, prefix or slash (hybrid commands).
+
+        A slash invocation answers its interaction (`ephemeral` there only); a message
+        is answered in a server as a reply to the command message (several people may
+        be asking at once), in a DM as a plain message.
+        """
+        if self.interaction is not None:
+            await respond(self.interaction, rendered, ephemeral=ephemeral, file=file)
+            return None
         kwargs = message_kwargs(rendered, file)
+        if self.edit_target is not None:
+            return await deliver(self._edit(self.edit_target, kwargs))
         if self.guild is not None:
             # a deleted command message must not turn the answer into a 400
             kwargs["reference"] = self.message.to_reference(fail_if_not_exists=False)
-        return await deliver(self.send(**kwargs))
+        sent = await deliver(self.send(**kwargs))
+        self.bot.replies.remember(self.message, sent.id)
+        return sent
+
+    async def _edit(self, reply_id: int, kwargs: dict[str, Any]) -> discord.Message:
+        """The earlier reply edited to say what a new one would: every part replaced."""
+        self.bot.replies.remember(self.message, reply_id)  # the new text is what was answered
+        file = kwargs.pop("file", None)
+        partial = self.channel.get_partial_message(reply_id)  # type: ignore[union-attr]
+        return await partial.edit(
+            content=kwargs.get("content"),
+            embed=kwargs.get("embed"),
+            view=kwargs.get("view"),
+            attachments=[file] if file is not None else [],
+            allowed_mentions=NO_MENTIONS,
+        )
 
 
 def message_kwargs(rendered: Rendered, file: discord.File | None = None) -> dict[str, Any]:

@@ -2,20 +2,19 @@
 
 `!help` (a discord.py `HelpCommand`) and `/help` both list what is
 registered at the moment they run: a new command appears in both without an
-edit here. The descriptions come from `bot.commands.COMMANDS`, the specs the
+edit here. The descriptions come from `bot.app.commands.COMMANDS`, the specs the
 console shares, so a command is described the same way everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import COMMANDS, METRIC_COMMAND_HELP, CommandSpec
+from bot.app.commands import COMMANDS, METRIC_COMMAND_HELP, CommandSpec
 from bot.discord_app.render import render_code, render_notice
 from bot.discord_app.safety import escape_user_text
 
@@ -42,13 +41,8 @@ def spec_usage(name: str) -> str:
     return found.usage.partition(" ")[2] if found else ""
 
 
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    usage: str
-    help: str
-    aliases: tuple[str, ...] = ()
-    admin: bool = False
+# A help entry is the core's `CommandSpec`, read from what discord.py registered.
+Entry = CommandSpec
 
 
 def prefix_entries(registered: Iterable[commands.Command[Any, ..., Any]]) -> list[Entry]:
@@ -64,17 +58,24 @@ def prefix_entries(registered: Iterable[commands.Command[Any, ..., Any]]) -> lis
     ]
 
 
+def menu_names(registered: Iterable[object]) -> list[str]:
+    """The message context-menu commands (right-click a message, Apps)."""
+    return [c.name for c in registered if isinstance(c, app_commands.ContextMenu)]
+
+
 def slash_entries(registered: Iterable[object]) -> list[Entry]:
     out: list[Entry] = []
     for c in registered:
         if not isinstance(c, app_commands.Command):
-            continue  # groups and context menus: none today
+            continue  # context menus are listed apart (menu_names); no groups today
         usage = " ".join(p.name if p.required else f"[{p.name}]" for p in c.parameters)
         out.append(Entry(c.name, usage, c.description, (), bool(c.extras.get("admin"))))
     return out
 
 
-def help_lines(prefix: str, text_commands: Sequence[Entry], slash_commands: Sequence[Entry]) -> list[str]:
+def help_lines(
+    prefix: str, text_commands: Sequence[Entry], slash_commands: Sequence[Entry], menus: Sequence[str] = ()
+) -> list[str]:
     lines = ["Text commands:"]
     for e in text_commands:
         also = f" (also {', '.join(prefix + a for a in e.aliases)})" if e.aliases else ""
@@ -87,6 +88,10 @@ def help_lines(prefix: str, text_commands: Sequence[Entry], slash_commands: Sequ
         for e in slash_commands:
             admin = " [admins]" if e.admin else ""
             lines.append(f"  /{e.name} {e.usage}".rstrip() + f" - {e.help}{admin}")
+    if menus:
+        lines.append("")
+        lines.append("On any message (right-click or long-press, Apps):")
+        lines += [f"  {name} - the figure that message asks about, shown only to you" for name in menus]
     lines.append("")
     lines.append(f"Or just ask: {prefix}fact {EXAMPLE_QUESTION}")
     lines.append("In a direct message the prefix is optional: any message is a question.")
@@ -113,11 +118,16 @@ class FactHelpCommand(commands.HelpCommand):
         order = {s.name: i for i, s in enumerate(COMMANDS)}
         shown.sort(key=lambda c: (order.get(c.name, len(order)), c.name))
         is_admin = await bot.is_admin(ctx.author)
-        lines = help_lines(bot.settings.prefix, prefix_entries(shown), await visible_slash(bot, is_admin))
+        slash, menus = await visible_slash(bot, is_admin), menu_names(bot.tree.get_commands())
+        lines = help_lines(bot.settings.prefix, prefix_entries(shown), slash, menus)
         await ctx.safe_send(render_code("factbot commands", "\n".join(lines), plain=ctx.plain))
 
     async def send_command_help(self, command: commands.Command[Any, ..., Any]) -> None:
         ctx = self.context
+        if command.extras.get("admin") and not await ctx.bot.is_admin(ctx.author):
+            # admin commands are listed to admins only: to anyone else it is not a command
+            await self.send_error_message(self.command_not_found(command.name))
+            return
         entry = prefix_entries([command])[0]
         prefix = ctx.bot.settings.prefix
         also = f"\nAlso: {', '.join(prefix + a for a in entry.aliases)}" if entry.aliases else ""

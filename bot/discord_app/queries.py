@@ -1,4 +1,4 @@
-"""One query, from any surface: ask the core, log the row, then send the reply.
+"""One query, from any Discord surface: the pipeline answers, the row is logged, then the reply is sent.
 
 The order is the contract with the query log: the row is recorded (committed,
 or given up on after `RECORD_WAIT_SECONDS`) *before* the reply goes out, so a
@@ -7,28 +7,26 @@ handler that raises is logged with status `error`, noted in
 `bot.handler_errors`, and the user gets a short apology instead of a traceback.
 
 Surfaces: `prefix` (a text command in a server), `dm` (any text message in a
-direct message), `slash`, and `button` (a suggestion button).
+direct message), `slash`, `button` (a suggestion button), `menu` (the "Look up
+figure" message context menu), `edit` (a command message edited after it was
+answered).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
 
-from bot.commands import Reply
+from bot.app.pipeline import Request, record_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.delivery import expect_reply
-from bot.discord_app.render import Rendered, render_apology, render_notice
-from bot.query.engine import MAX_QUERY_CHARS
+from bot.discord_app.render import Rendered, render_apology, render_reply
 from bot.querylog import QueryRecord
-from bot.recorder import record_for
 
 if TYPE_CHECKING:
     from bot.discord_app.client import FactBot
@@ -38,11 +36,6 @@ log = logging.getLogger(__name__)
 # A reply that could not be sent is not a bug in the handler: `deliver` records it on the
 # query's row and logs it; the user cannot be told (the send is what failed).
 SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, OSError)
-
-TOO_LONG = (
-    "That message is {length:,} characters long; a question can be at most {limit} characters. "
-    "Ask for a place, a figure and a period, e.g. `{prefix}trade xizang 2023`."
-)
 
 
 @dataclass(frozen=True)
@@ -62,62 +55,30 @@ class Origin:
     def of_interaction(cls, interaction: discord.Interaction[Any], surface: str) -> Origin:
         return cls(surface, interaction.user.id, interaction.channel_id, interaction.guild_id)
 
+    def request(self, text: str, *, command: str | None = None, args: str = "", line: str | None = None) -> Request:
+        return Request(text, self.surface, self.user_id, self.channel_id, self.guild_id, command, args, line)
 
-async def run_query(
-    bot: FactBot,
-    origin: Origin,
-    query: str,
-    compute: Callable[[], Reply],
-    *,
-    plain: bool,
-) -> Rendered:
-    """Compute and render the reply to `query`, log it, and return what to send.
-
-    `query` is what the user typed (a text command's whole message). Past the
-    engine's limit it is refused in plain words: the engine would silently
-    read only the start of it.
-    """
-    started = time.perf_counter()
-    if len(query) > MAX_QUERY_CHARS:
-        rendered = render_notice(
-            TOO_LONG.format(length=len(query), limit=MAX_QUERY_CHARS, prefix=bot.settings.prefix),
-            plain=plain,
-            title="Question too long",
-            error=True,
+    def question(self, text: str) -> Request:
+        return Request.question(
+            text, self.surface, user_id=self.user_id, channel_id=self.channel_id, guild_id=self.guild_id
         )
-        await record_query(bot, _record_of(origin, query, "not_found", started, error="too long"))
-        return rendered
-    try:
-        reply = compute()
-        rendered = bot.answers.render(reply, asked=query, plain=plain)
-    except Exception as exc:  # any bug in answering: logged, apologised for, never shown
-        bot.note_handler_error(exc, f"{origin.surface} query {query[:80]!r}")
-        await record_query(bot, record_for(None, error=exc, **_fields(origin, query, started)))
+
+
+async def run_query(bot: FactBot, request: Request, *, plain: bool, locale: discord.Locale | None = None) -> Rendered:
+    """The pipeline's reply to `request`, rendered and logged; what to send."""
+    outcome = bot.pipeline.answer(request)
+    if outcome.error is not None:
+        bot.note_handler_error(outcome.error, f"{request.surface} query {request.text[:80]!r}")
+        await record_query(bot, outcome.record)
         return render_apology(plain=plain)
-    await record_query(bot, record_for(reply, **_fields(origin, query, started)))
+    try:
+        rendered = render_reply(outcome.reply, asked=request.text, plain=plain, locale=locale)
+    except Exception as exc:  # a bug in laying the reply out: as above
+        bot.note_handler_error(exc, f"{request.surface} rendering {request.text[:80]!r}")
+        await record_query(bot, record_of(request, None, error=exc))
+        return render_apology(plain=plain)
+    await record_query(bot, outcome.record)
     return rendered
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000.0, 3)
-
-
-def _fields(origin: Origin, query: str, started: float) -> dict[str, Any]:
-    return {
-        "surface": origin.surface,
-        "query": query,
-        "latency_ms": _ms(started),
-        "guild_id": origin.guild_id,
-        "channel_id": origin.channel_id,
-        "user_id": origin.user_id,
-    }
-
-
-def _record_of(origin: Origin, query: str, status: str, started: float, *, error: str | None = None) -> QueryRecord:
-    return QueryRecord(
-        surface=origin.surface, query=query, status=status, guild_id=origin.guild_id,
-        channel_id=origin.channel_id, user_id=origin.user_id, latency_ms=_ms(started), error=error,
-    )  # fmt: skip
 
 
 async def record_query(bot: FactBot, rec: QueryRecord) -> None:
@@ -135,27 +96,21 @@ async def record_query(bot: FactBot, rec: QueryRecord) -> None:
         log.debug("query log row not committed within the wait; it is queued")
 
 
-async def answer_message(bot: FactBot, ctx: FactContext, query: str, compute: Callable[[], Reply]) -> None:
-    """A text command or DM: answer in the same channel."""
-    plain = ctx.plain
-    rendered = await run_query(bot, Origin.of_context(ctx), query, compute, plain=plain)
+async def answer_context(bot: FactBot, ctx: FactContext, request: Request, *, ephemeral: bool = False) -> None:
+    """A command, prefix or slash (hybrid), or a DM: answer through the context's one reply helper
+    (a message in the same channel, the earlier answer edited, or the interaction's response)."""
+    locale = ctx.interaction.locale if ctx.interaction is not None else None
+    rendered = await run_query(bot, request, plain=ctx.plain, locale=locale)
     with contextlib.suppress(*SEND_FAILURES):  # recorded on the row and logged by `deliver`
-        await ctx.safe_send(rendered)
+        await ctx.safe_send(rendered, ephemeral=ephemeral)
+
+
 
 
 async def answer_interaction(
-    bot: FactBot,
-    interaction: discord.Interaction[Any],
-    query: str,
-    *,
-    surface: str,
-    compute: Callable[[], Reply] | None = None,
+    bot: FactBot, interaction: discord.Interaction[Any], request: Request, *, ephemeral: bool = False
 ) -> None:
-    """A slash command or a button: answer `query` (by default: ask the engine) and respond."""
-    if compute is None:
-        answers = bot.answers
-        compute = lambda: answers.ask(query)  # noqa: E731
-    origin = Origin.of_interaction(interaction, surface)
-    rendered = await run_query(bot, origin, query, compute, plain=interaction_plain(interaction))
+    """A slash command, a button or the context menu: answer `request` and respond."""
+    rendered = await run_query(bot, request, plain=interaction_plain(interaction), locale=interaction.locale)
     with contextlib.suppress(*SEND_FAILURES):
-        await respond(interaction, rendered)
+        await respond(interaction, rendered, ephemeral=ephemeral)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import discord
 
 from bot.answer import Answer, FactView, Status, figure_text, source_text
-from bot.commands import Reply, TextReply
+from bot.app.commands import Reply, TextReply
+from bot.discord_app.i18n import frame, label
 from bot.discord_app.safety import (
     CONTENT_LIMIT,
     Field,
@@ -24,7 +25,9 @@ from bot.discord_app.safety import (
     escape_text,
     escape_user_text,
 )
-from bot.render_text import answer_text
+from bot.render.text import answer_text
+
+Locale = discord.Locale | str | None
 
 ECHO_LIMIT = 200  # characters of the user's question repeated back
 
@@ -49,10 +52,10 @@ class Rendered:
     suggestions: tuple[str, ...] = ()
 
 
-def render_reply(reply: Reply, *, asked: str, plain: bool) -> Rendered:
+def render_reply(reply: Reply, *, asked: str, plain: bool, locale: Locale = None) -> Rendered:
     if isinstance(reply, TextReply):
         return render_text_reply(reply.text, plain=plain, error=reply.error)
-    return render_answer(reply, asked=asked, plain=plain)
+    return render_answer(reply, asked=asked, plain=plain, locale=locale)
 
 
 def render_text_reply(text: str, *, plain: bool, error: bool = False) -> Rendered:
@@ -66,23 +69,25 @@ def render_text_reply(text: str, *, plain: bool, error: bool = False) -> Rendere
     return Rendered(embed=build_embed(title=escape_text(title), description=escape_text(body), colour=colour))
 
 
-def _echo(asked: str) -> str:
-    return f"You asked: “{escape_user_text(asked, ECHO_LIMIT)}”"
+def _echo(asked: str, locale: Locale = None) -> str:
+    return f"{label('You asked', locale)}: “{escape_user_text(asked, ECHO_LIMIT)}”"
 
 
-def render_answer(answer: Answer, *, asked: str, plain: bool) -> Rendered:
+def render_answer(answer: Answer, *, asked: str, plain: bool, locale: Locale = None) -> Rendered:
+    """`locale` zh-CN translates factbot's own words (i18n.frame); figures and quotes stay verbatim."""
     answered = answer.status is Status.ANSWERED
     suggestions = () if answered else answer.suggestions[:5]
+    message = frame(answer.message, locale)
     if plain:
-        body = escape_text(answer_text(answer))
+        body = escape_text(answer_text(answer, message=message))
         if not answered:
-            body = f"{_echo(asked)}\n{body}"
+            body = f"{_echo(asked, locale)}\n{body}"
         return Rendered(content=clip(body, CONTENT_LIMIT), suggestions=suggestions)
     if answered and answer.fact is not None:
         embed = build_embed(
             title=escape_text(answer.interpretation.title),
-            description=escape_text(answer.message),
-            fields=_fact_fields(answer.fact),
+            description=escape_text(message),
+            fields=_fact_fields(answer.fact, locale),
             footer=f"fact {answer.fact.fact.id}",
             colour=COLOURS[answer.status],
         )
@@ -93,26 +98,26 @@ def render_answer(answer: Answer, *, asked: str, plain: bool) -> Rendered:
     ]
     embed = build_embed(
         title=escape_text(answer.interpretation.title),
-        description=f"{_echo(asked)}\n\n{escape_text(answer.message)}",
+        description=f"{_echo(asked, locale)}\n\n{escape_text(message)}",
         fields=fields,
-        footer="The buttons ask the suggested questions." if suggestions else "",
+        footer=label("The buttons ask the suggested questions.", locale) if suggestions else "",
         colour=COLOURS[answer.status],
     )
     return Rendered(embed=embed, suggestions=suggestions)
 
 
-def _fact_fields(view: FactView) -> list[Field]:
+def _fact_fields(view: FactView, locale: Locale = None) -> list[Field]:
     fact, source = view.fact, view.source
     period = fact.period.label()
     note = fact.period.coverage_note()
     fields = [
-        Field("Figure", escape_text(figure_text(fact)), inline=True),
-        Field("Period", f"{period} ({note})" if note else period, inline=True),
-        Field("Source", escape_text(f"{source.title}\n{source.publisher}, {source.date} · {fact.doc}")),
-        Field("Quote", f"“{escape_text(fact.quote)}”"),
+        Field(label("Figure", locale), escape_text(figure_text(fact)), inline=True),
+        Field(label("Period", locale), f"{period} ({note})" if note else period, inline=True),
+        Field(label("Source", locale), escape_text(f"{source.title}\n{source.publisher}, {source.date} · {fact.doc}")),
+        Field(label("Quote", locale), f"“{escape_text(fact.quote)}”"),
     ]
     if fact.note:
-        fields.append(Field("Curator's note", escape_text(fact.note)))
+        fields.append(Field(label("Curator's note", locale), escape_text(fact.note)))
     return fields
 
 

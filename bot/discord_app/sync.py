@@ -24,6 +24,7 @@ from discord import app_commands
 log = logging.getLogger(__name__)
 
 HASH_FILE = "command_tree.sha256"
+MENU_MARK = "menu:"  # in `SyncResult.names`: a context-menu command, not a slash command
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,13 @@ class SyncResult:
         return f"guild {self.guild_id}" if self.guild_id else "every server and DM (global)"
 
     def summary(self) -> str:
-        listed = ", ".join(f"/{n}" for n in self.names) or "none"
+        slash = [n for n in self.names if not n.startswith(MENU_MARK)]
+        menus = [n[len(MENU_MARK) :] for n in self.names if n.startswith(MENU_MARK)]
+        listed = ", ".join(f"/{n}" for n in slash) or "none"
+        if menus:
+            listed += "; message menu: " + ", ".join(f"“{n}”" for n in menus)
         note = "" if self.guild_id else " Global commands can take a few minutes to appear."
-        return f"Synced {len(self.names)} slash commands to {self.target}: {listed}.{note}"
+        return f"Synced {len(slash)} slash commands to {self.target}: {listed}.{note}"
 
 
 def tree_hash(tree: app_commands.CommandTree[Any], guild_id: int | None) -> str:
@@ -47,7 +52,13 @@ def tree_hash(tree: app_commands.CommandTree[Any], guild_id: int | None) -> str:
         (command.to_dict(tree) for command in tree.get_commands()),
         key=lambda c: (str(c.get("name")), int(c.get("type") or 1)),
     )
-    blob = json.dumps({"target": guild_id or "global", "commands": payload}, sort_keys=True, separators=(",", ":"))
+    # the translations go out with the commands: new ones must trigger a sync too
+    translations = getattr(tree.translator, "fingerprint", None)
+    blob = json.dumps(
+        {"target": guild_id or "global", "commands": payload, "translations": translations},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -84,7 +95,8 @@ async def sync_commands(tree: app_commands.CommandTree[Any], data_dir: Path, gui
         write_hash(data_dir, digest)
     except OSError as exc:  # the sync itself worked; the next start will simply sync again
         log.warning("could not write %s: %s", hash_path(data_dir), exc)
-    return SyncResult(tuple(sorted(c.name for c in synced)), guild_id)
+    names = (c.name if c.type is discord.AppCommandType.chat_input else MENU_MARK + c.name for c in synced)
+    return SyncResult(tuple(sorted(names)), guild_id)
 
 
 async def sync_if_changed(

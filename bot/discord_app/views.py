@@ -41,17 +41,8 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]
         return cls(match["query"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.discord_app.queries import answer_interaction  # queries imports this module
-
-        bot = cast("FactBot", interaction.client)
-        # buttons do not pass the command tree's check: in-flight and cooldown here too
-        if not bot.take_work():
-            return
-        refusal = await bot.over_cooldown(interaction.user)
-        if refusal is not None:
-            await interaction.response.send_message(str(refusal), ephemeral=True)
-            return
-        await answer_interaction(bot, interaction, self.query, surface="button")
+        # the bot answers: this module only lays buttons out (no import of the query path)
+        await cast("FactBot", interaction.client).answer_suggestion(interaction, self.query)
 
 
 def fits(query: str) -> bool:

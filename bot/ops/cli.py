@@ -1,4 +1,4 @@
-"""`factbot health` and `factbot backup FILE`, registered by bot/cli.py."""
+"""`factbot health` and `factbot backup FILE`, registered by bot/adapters/cli.py."""
 
 from __future__ import annotations
 

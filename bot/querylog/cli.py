@@ -1,6 +1,6 @@
 """`factbot stats [--days N] [--csv FILE|-]`: the query log report on the command line.
 
-The main CLI (bot/cli.py) registers it with `add_stats_command(subparsers)`; like
+The main CLI (bot/adapters/cli.py) registers it with `add_stats_command(subparsers)`; like
 every other command it is then called as `args.func(args, settings)`. It only
 reads: it opens its own read-only connection and never starts a writer, so it
 is safe to run while the bot is running.

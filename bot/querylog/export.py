@@ -58,10 +58,6 @@ def to_csv(rows: list[tuple[Any, ...]]) -> str:
     return buffer.getvalue()
 
 
-async def rows_csv(conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None) -> str:
-    return to_csv(await window_rows(conn, days, now))
-
-
 def write_csv(text: str, dest: Path) -> None:
     """Write export text to a file (blocking; use asyncio.to_thread from async code)."""
     # newline="": the csv module already wrote its \r\n line ends.

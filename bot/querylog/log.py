@@ -545,8 +545,10 @@ class QueryLog:
             with contextlib.suppress(sqlite3.Error, ValueError):
                 await conn.close()
             raise
-        if found < SCHEMA_VERSION:
+        if 0 < found < SCHEMA_VERSION:  # a new database is no news: nothing at INFO on a first start
             log.info("query log: %s migrated from schema v%d to v%d", self.path, found, SCHEMA_VERSION)
+        elif found == 0:
+            log.debug("query log: created %s at schema v%d", self.path, SCHEMA_VERSION)
         self._conn = conn
 
     async def _disconnect(self) -> None:

@@ -69,7 +69,7 @@ def load_or_create_key(path: Path) -> UserKey:
         # An empty key file would make every later start fail; leave nothing behind.
         path.unlink(missing_ok=True)
         raise UserKeyError(f"cannot write the user-id key {path}: {exc.strerror}") from exc
-    log.info("query log: created the user-id key %s", path)
+    log.debug("query log: created the user-id key %s", path)  # a first start says nothing at INFO
     return UserKey(secret)
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.infra.textsafety import clean_text
 from bot.querylog.errors import InvalidRecordError
-from bot.textsafety import clean_text
 
 # Queries are user text of any length; the log keeps the first 500 characters,
 # which is longer than any real question and bounds what one spammer can store.
@@ -20,10 +20,6 @@ SURFACE_MAX_CHARS = 32
 # first four; "error" is a query that raised before an answer existed.
 STATUSES: tuple[str, ...] = ("answered", "nearest", "ambiguous", "not_found", "error")
 UNANSWERED_STATUSES: tuple[str, ...] = ("not_found", "nearest")
-
-# The surfaces the adapters use today. Not enforced: a new adapter should not
-# need a change here to be logged.
-KNOWN_SURFACES: tuple[str, ...] = ("prefix", "slash", "dm", "button", "console", "cli")
 
 # One database row, in the column order of `schema.ROW_COLUMNS`.
 Row = tuple[Any, ...]

@@ -11,6 +11,9 @@ History
 - v3: `delivered`: whether the reply reached the user (1), failed to (0, with the
   send error in `error`), or is not known (NULL: the process stopped before it knew,
   or the row predates v3).
+- v4: `server_settings`: per-server settings changed through `/settings` (prefix,
+  the channels the bot answers in, replies visible only to the asker by default).
+  Not query rows, but the bot's one database is where they belong.
 
 Each migration runs in one transaction together with its `user_version` bump, so
 a crash leaves the file at the old version or the new one, never between.
@@ -91,7 +94,7 @@ V2_AFTER_COPY = (
     "CREATE TABLE autocomplete (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The columns `INSERT_SQL` fills, in the order of `records.to_row`.
 ROW_COLUMNS: tuple[str, ...] = (
@@ -166,6 +169,21 @@ async def _to_v3(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
     await conn.execute("ALTER TABLE queries ADD COLUMN delivered INTEGER")
 
 
+SERVER_SETTINGS_DDL = """
+CREATE TABLE server_settings (
+    guild_id    INTEGER PRIMARY KEY,
+    prefix      TEXT,
+    channels    TEXT    NOT NULL DEFAULT '',
+    ephemeral   INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT    NOT NULL
+)
+"""
+
+
+async def _to_v4(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
+    await conn.execute(SERVER_SETTINGS_DDL)
+
+
 # Marks a row's reply delivered or not, after the row itself was written.
 DELIVERY_SQL = (
     "UPDATE queries SET delivered = ?, "
@@ -173,7 +191,7 @@ DELIVERY_SQL = (
 )
 
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2, _to_v3)
+MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2, _to_v3, _to_v4)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

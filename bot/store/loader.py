@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.locations import StoreNotFoundError, default_store_dirs
+from bot.infra.locations import StoreNotFoundError, default_store_dirs
 from bot.query.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from bot.store.model import Change, Fact, Metric, Place, Source, Unit, Vocabulary
 from bot.store.periods import PeriodError, parse_period

@@ -1,6 +1,6 @@
 """The immutable snapshot of the fact store that every reader shares.
 
-A reload builds a new snapshot and swaps one reference (see `StoreHolder`);
+A reload builds a new snapshot and swaps one reference (see `bot.service.FactService`);
 readers never see half a store.
 """
 
@@ -56,18 +56,3 @@ class Store:
     def metric_name(self, key: str) -> str:
         metric = self.vocabulary.metrics.get(key)
         return metric.name if metric else key
-
-
-class StoreHolder:
-    """One reference to the current snapshot. Swapping it is a single assignment."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    @property
-    def current(self) -> Store:
-        return self._store
-
-    def swap(self, store: Store) -> Store:
-        old, self._store = self._store, store
-        return old

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import charts
 from bot.analysis import Series, answerable_pairs, series_keys, series_text_request
+from bot.render import charts
 from tests.helpers import real_engine
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

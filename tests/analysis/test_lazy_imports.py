@@ -21,12 +21,12 @@ def run(code: str) -> str:
 
 
 def test_importing_the_analysis_package_and_the_chart_module_loads_no_matplotlib() -> None:
-    assert run(f"import bot.analysis, bot.charts, bot.analysis_cli; {CHECK}") == "[]"
+    assert run(f"import bot.analysis, bot.render.charts, bot.adapters.analysis_cli; {CHECK}") == "[]"
 
 
 def test_a_comparison_and_a_series_without_png_load_no_matplotlib() -> None:
     code = (
-        "from bot.cli import main; "
+        "from bot.adapters.cli import main; "
         "main(['compare', 'trade', 'xizang', 'xinjiang', '2023']); main(['series', 'trade', 'xinjiang']); " + CHECK
     )
     assert run(code) == "[]"

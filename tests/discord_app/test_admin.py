@@ -130,8 +130,8 @@ async def test_start_up_syncs_only_when_the_command_tree_changed(start_factbot: 
         assert not [r for r in second.fake.requests if put.match(r.path)]
         assert not second.fake.registered_commands()
         reply = await second.ask("!sync", author=second.fake.owner)
-        assert "Synced 10 slash commands" in text_of(reply)
-        assert len(second.fake.registered_commands()) == 10
+        assert "Synced 11 slash commands" in text_of(reply)
+        assert len(second.fake.registered_commands()) == 12  # 11 slash commands and the message menu
 
 
 async def test_dev_guild_gets_the_commands_instantly(start_factbot: StartBot) -> None:

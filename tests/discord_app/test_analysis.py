@@ -9,7 +9,7 @@ import pytest
 
 from bot.analysis import answerable_pairs, series_keys
 from bot.analysis.resolve import resolve_place
-from bot.charts import render_series_png
+from bot.render.charts import render_series_png
 from bot.store.snapshot import Store
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Status
-from bot.choices import CHOICE_CHARS, MAX_CHOICES
 from bot.discord_app.autocomplete import Catalog, catalog_for
+from bot.render.choices import CHOICE_CHARS, MAX_CHOICES
 from tests.helpers import real_engine
 
 

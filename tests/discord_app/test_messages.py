@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from discord import app_commands
 
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
@@ -115,24 +116,33 @@ async def test_help_is_generated_from_the_registered_commands(factbot: Harness) 
         if not command.extras.get("admin"):
             assert f"!{command.name}" in text
     for command in bot.tree.get_commands():
-        if not command.extras.get("admin"):
+        if isinstance(command, app_commands.ContextMenu):
+            assert f"Apps):\n  {command.name} - " in text  # listed as a message menu, not a slash command
+        elif not command.extras.get("admin"):
             assert f"/{command.name}" in text
     assert "!reload" not in text  # admin commands are shown to admins only
     assert "Any figure works as a command" in text
     detail = text_of(await factbot.ask("!help trade"))
-    assert "!trade <place> [period]" in detail
+    assert "!trade <place> [period]" in detail and "Foreign trade of a place" in detail
+    hidden = text_of(await factbot.ask("!help reload"))
+    assert "No command called 'reload'" in hidden and "old store" not in hidden
 
 
 async def test_help_shows_admin_commands_to_the_owner(factbot: Harness) -> None:
     text = text_of(await factbot.ask("!help", author=factbot.fake.owner))
     assert "!reload" in text and "/stats" in text
+    assert "old store keeps serving" in text_of(await factbot.ask("!help reload", author=factbot.fake.owner))
 
 
 async def test_sources_and_one_source(factbot: Harness) -> None:
     listing = text_of(await factbot.ask("!sources"))
     assert "Source documents" in listing and "Global Times" in listing
-    detail = text_of(await factbot.ask("!source 1"))
+    assert "0. Xizang reaches trade milestone" in listing  # numbered as the files are (000_...)
+    detail = text_of(await factbot.ask("!source 0"))
     assert "xizang.trade\\_total.2023" in detail or "xizang.trade_total.2023" in detail
+    assert "000\\_" in detail or "000_" in detail
+    other = text_of(await factbot.ask("!source 1"))
+    assert "001\\_" in other or "001_" in other
 
 
 async def test_everyone_in_a_query_pings_nobody_and_is_escaped(factbot: Harness) -> None:
@@ -165,7 +175,7 @@ async def test_plain_text_where_the_bot_may_not_embed(start_factbot: StartBot) -
 
 
 async def test_a_listing_longer_than_an_embed_is_cut_with_an_ellipsis(factbot: Harness) -> None:
-    reply = await factbot.ask("!source 2")  # 75 facts: more than an embed description holds
+    reply = await factbot.ask("!source 1")  # 001_...: 75 facts: more than an embed description holds
     (embed,) = reply.embeds
     assert len(embed["description"]) <= 4096 and embed["description"].endswith("…")
 

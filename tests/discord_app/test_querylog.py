@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.commands import Reply
+from bot.app.commands import Reply
 from tests.discord_app.harness import Harness, db_rows, text_of
 from tests.fakediscord.http_utils import Reply as HttpReply
 from tests.fakediscord.http_utils import rate_limited

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as cli_main
+from bot.adapters.cli import main as cli_main
+from bot.discord_app.client import SLASH_FIRST
 from bot.discord_app.runner import BAD_TOKEN, NO_MESSAGE_CONTENT, run_bot, serve
 from tests.discord_app.harness import Harness, db_rows, make_settings, text_of
 from tests.fakediscord import INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS, FakeConfig, FakeDiscord, Op
@@ -60,17 +61,24 @@ async def test_run_bot_with_a_bad_token_exits_non_zero_with_one_clear_line(
     _no_secret(caplog, capsys)
 
 
-async def test_missing_message_content_intent_says_how_to_enable_it(
+async def test_without_the_message_content_intent_serve_starts_slash_first_and_says_how_to_enable_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = FakeConfig(intents_allowed=PRIVILEGED_INTENTS & ~INTENT_MESSAGE_CONTENT)
+    stop = asyncio.Event()
     async with FakeDiscord(config, patch_client=False) as fake:
         settings = make_settings(tmp_path, config, api_base=fake.api_base, gateway_url=fake.gateway_url)
-        code = await serve(settings)
-    assert code != 0
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == [NO_MESSAGE_CONTENT]
-    assert "Privileged Gateway Intents" in errors[0] and "Message Content Intent" in errors[0]
+        running = asyncio.create_task(serve(settings, stop=stop))
+        await fake.wait_until_connected(timeout=10)
+        assert fake.connected  # no close 4014: it did not ask for what Discord would refuse
+        stop.set()
+        code = await running
+    assert code == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings.count(SLASH_FIRST) == 1
+    assert "Privileged Gateway Intents" in SLASH_FIRST and "Message Content Intent" in SLASH_FIRST
+    assert NO_MESSAGE_CONTENT.startswith("Discord refused")  # still said if Discord ever closes with 4014
 
 
 async def test_serve_uses_the_configured_endpoints_answers_reloads_on_sighup_and_stops_cleanly(
@@ -127,5 +135,21 @@ async def test_factbot_sync_logs_in_syncs_and_exits(
         assert code == 0
         assert {c["name"] for c in fake.registered_commands()} >= {"trade", "fact", "sources", "help"}
         assert not [op for op in fake.gateway_ops() if op == Op.IDENTIFY]  # no gateway connection
-    assert "Synced 10 slash commands" in capsys.readouterr().out
+    assert "Synced 11 slash commands" in capsys.readouterr().out
     assert (tmp_path / "data" / "command_tree.sha256").is_file()
+
+
+async def test_starting_the_bot_prints_no_voice_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import discord
+
+    from bot.discord_app.client import create_bot
+    from bot.service import FactService
+    from tests.helpers import real_engine, real_paths
+
+    # as in a fresh process: discord.py warns once per process, then clears these flags
+    discord.VoiceClient.warn_nacl = True
+    discord.VoiceClient.warn_dave = True
+    caplog.set_level(logging.WARNING)
+    bot = create_bot(make_settings(tmp_path, FakeConfig()), FactService(real_paths(), real_engine()), None)
+    await bot.close()
+    assert not [r for r in caplog.records if "voice will NOT be supported" in r.getMessage()]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from .command_routes import CommandRoutes
 from .config import FakeConfig, FakeGuild, FakeUser
 from .gateway import GATEWAY_PATH, RESUME_PATH, GatewayServer
 from .http_utils import Reply, error, rate_limited
+from .ids import iso_timestamp
 from .interaction_routes import InteractionRoutes
 from .payloads import attachment_payload, interaction_payload, message_payload
 from .records import (
@@ -269,6 +271,37 @@ class FakeDiscord:
         await self._gateway.dispatch("MESSAGE_CREATE", message)
         return int(message["id"])
 
+    async def edit_user_message(self, message_id: int, content: str) -> None:
+        """The author edits their message: the stored message changes, MESSAGE_UPDATE is dispatched.
+
+        As on Discord, the event carries the whole edited message (content, mentions,
+        `edited_timestamp`).
+        """
+        self._require_session()
+        message = self._message_json(message_id)
+        message["content"] = content
+        message["mentions"] = [u.payload() for u in self.world.mentioned_users(content)]
+        message["edited_timestamp"] = iso_timestamp(dt.datetime.now(dt.UTC))
+        await self._gateway.dispatch("MESSAGE_UPDATE", dict(message))
+
+    async def delete_user_message(self, message_id: int) -> None:
+        """The author deletes their message: MESSAGE_DELETE with the ids only, as on Discord."""
+        self._require_session()
+        message = self.world.messages.pop(message_id)
+        event: Json = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            event["guild_id"] = message["guild_id"]
+        await self._gateway.dispatch("MESSAGE_DELETE", event)
+
+    def deleted_by_bot(self) -> list[int]:
+        """Ids of the channel messages the bot deleted (successful DELETE /channels/{c}/messages/{m})."""
+        found = []
+        for request in self.world.requests:
+            match = re.fullmatch(r"/channels/\d+/messages/(\d+)", request.path)
+            if request.method == "DELETE" and match and request.status == 204:
+                found.append(int(match.group(1)))
+        return found
+
     # -- playing a user: interactions ----------------------------------------------------------
 
     def _registered(self, name: str, guild: FakeGuild | None, kind: int = 1) -> Json | None:
@@ -281,7 +314,15 @@ class FakeDiscord:
         return None
 
     async def _interact(
-        self, kind: int, data: Json, user: FakeUser, channel_id: int, message: Json | None = None
+        self,
+        kind: int,
+        data: Json,
+        user: FakeUser,
+        channel_id: int,
+        message: Json | None = None,
+        *,
+        locale: str | None = None,
+        member_permissions: int | None = None,
     ) -> int:
         self._require_session()
         guild = self.world.guild_of_channel(channel_id)
@@ -298,6 +339,10 @@ class FakeDiscord:
             channel=self.world.channel_payload(channel_id),
             message=dict(message) if message is not None else None,
         )
+        if locale is not None:  # the user's client language (guild_locale stays the server's)
+            payload["locale"] = locale
+        if member_permissions is not None and "member" in payload:
+            payload["member"]["permissions"] = str(member_permissions)
         record = InteractionRecord(interaction_id, token, kind, payload, channel_id, asyncio.get_running_loop().time())
         self.world.interactions[interaction_id] = record
         self.world.interactions_by_token[token] = record
@@ -312,8 +357,13 @@ class FakeDiscord:
         user: FakeUser | None = None,
         guild: bool = True,
         channel_id: int | None = None,
+        locale: str | None = None,
+        member_permissions: int | None = None,
     ) -> int:
         """A user runs slash command ``name`` (``"parent sub"`` for a subcommand); return the interaction id.
+
+        ``locale`` is the user's client language ("zh-CN"); ``member_permissions`` the
+        member's permissions in the channel (default: @everyone's).
 
         ``options`` maps option names to values (typed from the registered
         command if the bot synced it, else from the values); a list of raw
@@ -324,7 +374,34 @@ class FakeDiscord:
         registered = self._registered(name, in_guild)
         command_id = int(registered["id"]) if registered else self.world.ids.next()
         data = command_data(name, options, registered, command_id=command_id, guild=in_guild)
-        return await self._interact(InteractionType.APPLICATION_COMMAND, data, who, channel)
+        kind = InteractionType.APPLICATION_COMMAND
+        return await self._interact(kind, data, who, channel, locale=locale, member_permissions=member_permissions)
+
+    async def use_message_command(
+        self, name: str, message: MessageRef, *, user: FakeUser | None = None, locale: str | None = None
+    ) -> int:
+        """A user picks the message context-menu command ``name`` (Apps > name) on a message.
+
+        As on Discord: an APPLICATION_COMMAND of type 3 whose ``data`` names the
+        target message and carries it, whole, under ``resolved.messages``.
+        """
+        stored = self._message_json(message)
+        channel = int(stored["channel_id"])
+        guild = self.world.guild_of_channel(channel)
+        scopes = ([guild.id] if guild else []) + [None]
+        registered = next(
+            (c for s in scopes if (c := self.world.commands.get(s, {}).get((name, 3))) is not None), None
+        )
+        data: Json = {
+            "id": str(registered["id"]) if registered else str(self.world.ids.next()),
+            "name": name,
+            "type": 3,
+            "target_id": stored["id"],
+            "resolved": {"messages": {stored["id"]: stored}},
+        }
+        return await self._interact(
+            InteractionType.APPLICATION_COMMAND, data, user or self.tester, channel, locale=locale
+        )
 
     async def send_autocomplete(
         self,

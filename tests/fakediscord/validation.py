@@ -102,6 +102,15 @@ def _option_problems(base: str, option: Json) -> list[Problem]:
     description = option.get("description")
     if not isinstance(description, str) or not 1 <= len(description) <= 100:
         problems.append((f"{base}.description", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."))
+    # Localised names follow the same rule (any script's letters, lower case where it has case).
+    for locale, localised in (option.get("name_localizations") or {}).items():
+        if not _COMMAND_NAME.match(str(localised)) or str(localised) != str(localised).lower():
+            problems.append((f"{base}.name_localizations.{locale}", "APPLICATION_COMMAND_INVALID_NAME",
+                             "Command name is invalid"))  # fmt: skip
+    for locale, localised in (option.get("description_localizations") or {}).items():
+        if not 1 <= len(str(localised)) <= 100:
+            problems.append((f"{base}.description_localizations.{locale}", "BASE_TYPE_BAD_LENGTH",
+                             "Must be between 1 and 100 in length."))  # fmt: skip
     if len(option.get("choices") or []) > 25:
         problems.append((f"{base}.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."))
     for i, sub in enumerate(option.get("options") or []):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as cli_main
+from bot.adapters.cli import main as cli_main
 from bot.config import Settings
 from bot.ops.health import Check, check_live
 from bot.ops.http import OpsServer

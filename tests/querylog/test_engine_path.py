@@ -7,8 +7,10 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from bot.recorder import record_for
-from tests.helpers import real_engine
+from bot.app.commands import CommandRouter
+from bot.app.pipeline import Pipeline, Request
+from bot.service import FactService
+from tests.helpers import real_engine, real_paths
 from tests.querylog.conftest import OpenLog
 
 QUESTIONS = ("trade xizang 2023", "gdp xinjiang 2024", "trade qinghai 2023", "population of xinjiang", "trade 2023")
@@ -17,11 +19,11 @@ QUESTIONS = ("trade xizang 2023", "gdp xinjiang 2024", "trade qinghai 2023", "po
 async def test_1000_concurrent_queries_leave_exactly_1000_rows(open_log: OpenLog, db: Path) -> None:
     log = await open_log()
     engine = real_engine()
+    pipeline = Pipeline(CommandRouter(FactService(real_paths(), engine)))
 
     async def one(i: int) -> bool:
         query = f"{QUESTIONS[i % len(QUESTIONS)]} #{i}"
-        answer, latency_ms = engine.timed_ask(query)
-        return await log.record(record_for(answer, surface="prefix", query=query, latency_ms=latency_ms, user_id=i))
+        return await log.record(pipeline.answer(Request.question(query, "prefix", user_id=i)).record)
 
     await asyncio.gather(*(one(i) for i in range(1000)))
     assert await log.flush(timeout=30)

@@ -55,7 +55,7 @@ async def test_a_v1_file_is_migrated_and_raw_user_ids_become_hashes(open_log: Op
     make_v1_file(db)
     log = await open_log()
 
-    assert scalar(db, "PRAGMA user_version") == SCHEMA_VERSION == 3
+    assert scalar(db, "PRAGMA user_version") == SCHEMA_VERSION == 4
     migrated = rows(db)
     assert len(migrated) == 2
     first, second = migrated

@@ -18,7 +18,7 @@ from functools import lru_cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import CommandRouter, TextReply
+from bot.app.commands import CommandRouter, TextReply
 from bot.discord_app.context import message_kwargs
 from bot.discord_app.render import Rendered, render_reply
 from bot.discord_app.safety import (
@@ -31,11 +31,11 @@ from bot.discord_app.safety import (
     MAX_FIELDS,
     TITLE_LIMIT,
 )
+from bot.infra.textsafety import clean_text
 from bot.querylog import QueryRecord
 from bot.querylog.quarantine import row_problem
 from bot.querylog.records import to_row
 from bot.service import FactService
-from bot.textsafety import clean_text
 from tests.helpers import real_engine, real_paths
 
 HOSTILE_PIECES = [

@@ -14,9 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.access import admin_only, admin_only_slash
+from bot.discord_app.access import admin_only
 from bot.discord_app.client import FactBot
-from bot.discord_app.context import FactContext, interaction_plain, message_kwargs, respond
+from bot.discord_app.context import FactContext, message_kwargs
+from bot.discord_app.params import AllFlag, ForceFlag
 from bot.discord_app.render import Rendered, render_code, render_notice
 from bot.discord_app.safety import Field, build_embed, code_block
 from bot.querylog import embed_fields, render_text
@@ -39,72 +40,77 @@ class Admin(commands.Cog):
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        # a hybrid command's slash half does not inherit `extras`: help reads "admin" from both
+        for command in self.get_commands():
+            app_command = getattr(command, "app_command", None)
+            if app_command is not None:
+                app_command.extras.update(command.extras)
+
     # -- reload -------------------------------------------------------------------------
 
-    @commands.command(
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
         name="reload",
         usage="[force]",
+        description="Reload the fact store (admins)",
         help="Reload the fact store; on any error the old store keeps serving. "
         "'force' accepts a store with no facts at all",
         extras=ADMIN,
     )
-    @admin_only()
-    async def reload(self, ctx: FactContext, option: str = "") -> None:
-        if option.strip().lower() not in ("", "force"):
-            await ctx.safe_send(render_notice("Usage: reload [force]", plain=ctx.plain, error=True))
-            return
-        trigger = f"{self.bot.settings.prefix}reload by {self.bot.user_ref(ctx.author)}"
-        result = await self.bot.reload_store(trigger, force=option.strip().lower() == "force")
-        await ctx.safe_send(_reload_rendered(result, plain=ctx.plain))
-
-    @app_commands.command(name="reload", description="Reload the fact store (admins)", extras=ADMIN)
     @app_commands.describe(force="Accept a store with no facts at all (default: refuse it)")
-    @admin_only_slash()
-    async def reload_slash(self, interaction: discord.Interaction[FactBot], force: bool = False) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_store(f"/reload by {self.bot.user_ref(interaction.user)}", force=force)
-        await respond(interaction, _reload_rendered(result, plain=interaction_plain(interaction)), ephemeral=True)
+    @admin_only()
+    async def reload(self, ctx: FactContext, force: ForceFlag = False) -> None:
+        """`!reload [force]` and `/reload [force]`: one command; the slash reply only the admin sees."""
+        await ctx.defer(ephemeral=True)  # loading and checking the store can take a few seconds
+        where = "/" if ctx.interaction is not None else self.bot.settings.prefix
+        result = await self.bot.reload_store(f"{where}reload by {self.bot.user_ref(ctx.author)}", force=force)
+        await ctx.safe_send(_reload_rendered(result, plain=ctx.plain), ephemeral=True)
 
     # -- sync ---------------------------------------------------------------------------
 
-    @commands.command(name="sync", help="Sync the slash commands with Discord now", extras=ADMIN)
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="sync", help="Sync the slash commands with Discord now",
+        description="Sync the slash commands with Discord now (admins)", extras=ADMIN,
+    )  # fmt: skip
     @admin_only()
     async def sync(self, ctx: FactContext) -> None:
+        """`!sync` and `/sync`: one command; the slash reply only the admin sees."""
+        await ctx.defer(ephemeral=True)  # a sync can take longer than Discord's three seconds
         result = await self.bot.sync_now()
-        await ctx.safe_send(render_notice(result.summary(), plain=ctx.plain, title="Slash commands synced"))
-
-    @app_commands.command(name="sync", description="Sync the slash commands with Discord now (admins)", extras=ADMIN)
-    @admin_only_slash()
-    async def sync_slash(self, interaction: discord.Interaction[FactBot]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.sync_now()
-        rendered = render_notice(result.summary(), plain=interaction_plain(interaction), title="Slash commands synced")
-        await respond(interaction, rendered, ephemeral=True)
+        await ctx.safe_send(render_notice(result.summary(), plain=ctx.plain, title="Slash commands synced"),
+                            ephemeral=True)  # fmt: skip
 
     # -- stats --------------------------------------------------------------------------
 
-    @commands.command(name="stats", usage="[days] [all]",
-                      help="Query log report for the last N days, with the rows as CSV, sent to you in a direct "
-                      "message. In a server it covers that server only; 'all' (bot owners) covers every one",
-                      extras=ADMIN)  # fmt: skip
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="stats", usage="[days] [all]",
+        help="Query log report for the last N days, with the rows as CSV, sent to you in a direct "
+        "message. In a server it covers that server only; 'all' (bot owners) covers every one",
+        description="Query log report for the last N days, with a CSV (admins)", extras=ADMIN,
+    )  # fmt: skip
+    @app_commands.describe(
+        days="How many days back, today included (default 7)",
+        all_servers="Every server and DM, not just this server (bot owners only)",
+    )
     @admin_only()
-    async def stats(self, ctx: FactContext, days: int = 7, scope: str = "") -> None:
-        if scope.lower() not in ("", "all"):
-            await ctx.safe_send(render_notice(STATS_USAGE.format(prefix=ctx.prefix or ""), plain=ctx.plain, error=True))
-            return
-        if not 1 <= days <= MAX_DAYS:
-            await ctx.safe_send(render_notice(f"days must be 1 to {MAX_DAYS}", plain=ctx.plain, error=True))
-            return
+    async def stats(
+        self, ctx: FactContext, days: commands.Range[int, 1, MAX_DAYS] = 7, all_servers: AllFlag = False
+    ) -> None:
+        """`!stats [days] [all]` and `/stats [days] [all_servers]`: never in the channel.
+
+        The rows hold every user's questions, DMs included: a slash reply is ephemeral,
+        a prefix command in a server is answered by DM, and a DM is already private.
+        """
+        await ctx.defer(ephemeral=True)  # only the admin sees the report
         here = ctx.guild.id if ctx.guild else None
-        allowed, guild_id = await self._scope(ctx.author, here, every=scope.lower() == "all")
+        allowed, guild_id = await self._scope(ctx.author, here, every=all_servers)
         if not allowed:
-            await ctx.safe_send(render_notice(OWNERS_ONLY, plain=ctx.plain, error=True))
+            await ctx.safe_send(render_notice(OWNERS_ONLY, plain=ctx.plain, error=True), ephemeral=True)
             return
-        if ctx.guild is None:  # a DM is already private
-            rendered, file = await self._stats(days, plain=False, guild_id=guild_id)
-            await ctx.safe_send(rendered, file=file)
+        if ctx.interaction is not None or ctx.guild is None:
+            rendered, file = await self._stats(days, plain=ctx.plain and ctx.interaction is not None, guild_id=guild_id)
+            await ctx.safe_send(rendered, file=file, ephemeral=True)
             return
-        # Never in the channel: the rows hold every user's questions, DMs included.
         rendered, file = await self._stats(days, plain=False, guild_id=guild_id)
         try:
             await ctx.author.send(**message_kwargs(rendered, file))
@@ -113,28 +119,6 @@ class Admin(commands.Cog):
             await ctx.safe_send(render_notice(DM_FAILED, plain=ctx.plain, error=True))
             return
         await ctx.safe_send(render_notice(DM_SENT, plain=ctx.plain))
-
-    @app_commands.command(name="stats", description="Query log report for the last N days, with a CSV (admins)",
-                          extras=ADMIN)  # fmt: skip
-    @app_commands.describe(
-        days="How many days back, today included (default 7)",
-        all_servers="Every server and DM, not just this server (bot owners only)",
-    )
-    @admin_only_slash()
-    async def stats_slash(
-        self,
-        interaction: discord.Interaction[FactBot],
-        days: app_commands.Range[int, 1, MAX_DAYS] = 7,
-        all_servers: bool = False,
-    ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)  # only the admin sees the report
-        allowed, guild_id = await self._scope(interaction.user, interaction.guild_id, every=all_servers)
-        if not allowed:
-            await respond(interaction, render_notice(OWNERS_ONLY, plain=interaction_plain(interaction), error=True),
-                          ephemeral=True)  # fmt: skip
-            return
-        rendered, file = await self._stats(days, plain=interaction_plain(interaction), guild_id=guild_id)
-        await respond(interaction, rendered, ephemeral=True, file=file)
 
     async def _scope(self, user: discord.abc.User, guild_id: int | None, *, every: bool) -> tuple[bool, int | None]:
         """(allowed, server) of a report: asked in a server, that server's rows; in a DM, or
@@ -162,7 +146,6 @@ class Admin(commands.Cog):
         return Rendered(embed=embed), file
 
 
-STATS_USAGE = "Usage: {prefix}stats [days] [all]"
 OWNERS_ONLY = "Only the bot's owners can see the report for every server; without 'all' you get this server's."
 DM_SENT = "I sent you the report in a direct message."
 DM_FAILED = (

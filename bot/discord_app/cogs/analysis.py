@@ -21,7 +21,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -33,30 +32,24 @@ from bot.analysis import (
     Comparison,
     Series,
     Side,
-    answerable_pairs,
     compare,
     compare_text,
-    metric_choices,
     series,
     series_text,
     series_text_request,
 )
 from bot.analysis.labels import months_text, period_label
-from bot.analysis.resolve import resolve_metric, resolve_place
 from bot.analysis.text import side_text
 from bot.answer import Status, source_text
-from bot.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
-from bot.choices import Choice
-from bot.discord_app.autocomplete import Catalog
-from bot.discord_app.choices import autocomplete_choices
+from bot.app.pipeline import record_of, too_long
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext, interaction_plain, respond
-from bot.discord_app.queries import SEND_FAILURES, TOO_LONG, Origin, record_query
+from bot.discord_app.params import CompareMetricText, ComparePlaceText, SeriesMetricText, SeriesPlaceText
+from bot.discord_app.queries import SEND_FAILURES, Origin, record_query
 from bot.discord_app.render import COLOURS, Rendered, render_apology, render_notice
 from bot.discord_app.safety import CONTENT_LIMIT, DESCRIPTION_LIMIT, Field, build_embed, clip, code_block, escape_text
-from bot.query.engine import MAX_QUERY_CHARS, Engine
 from bot.querylog import QueryRecord
-from bot.recorder import record_for
+from bot.render.charts import DEFAULT_TIMEOUT, ChartError, render_series_png_async
 from bot.store.periods import PeriodKind
 
 COMPARE_USAGE = "<metric> <place> <place> [period]"
@@ -236,24 +229,23 @@ async def run_analysis(
     is our bug: noted, logged as `error`, apologised for.
     """
     started = time.perf_counter()
-    fields: dict[str, Any] = {"surface": origin.surface, "query": query, "guild_id": origin.guild_id,
-                              "channel_id": origin.channel_id, "user_id": origin.user_id}  # fmt: skip
-    if len(query) > MAX_QUERY_CHARS:
-        text = TOO_LONG.format(length=len(query), limit=MAX_QUERY_CHARS, prefix=bot.settings.prefix)
-        rec = QueryRecord(status="not_found", error="too long", latency_ms=_ms(started), **fields)
-        await record_query(bot, rec)
-        return Outcome(render_notice(text, plain=plain, title="Question too long", error=True), "not_found")
+    request = origin.request(query, command=title.lower())
+    refused = too_long(request, bot.settings.prefix)  # the pipeline's one long-input policy
+    if refused is not None:
+        await record_query(bot, record_of(request, refused, latency_ms=_ms(started), error="too long"))
+        return Outcome(render_notice(refused.message, plain=plain, title="Question too long", error=True), "not_found")
     try:
         outcome = await work()
     except AnalysisError as error:
         outcome = Outcome(render_notice(escape_text(str(error)), plain=plain, title=title), "not_found")
     except Exception as exc:  # any bug in answering: logged, apologised for, never shown
         bot.note_handler_error(exc, f"{origin.surface} {title} {query[:80]!r}")
-        await record_query(bot, record_for(None, error=exc, latency_ms=_ms(started), **fields))
+        await record_query(bot, record_of(request, None, latency_ms=_ms(started), error=exc))
         return Outcome(render_apology(plain=plain), "error")
     rec = QueryRecord(
-        status=outcome.status, place=outcome.place, metric=outcome.metric, period=outcome.period,
-        latency_ms=_ms(started), **fields,
+        surface=origin.surface, query=query, guild_id=origin.guild_id, channel_id=origin.channel_id,
+        user_id=origin.user_id, status=outcome.status, place=outcome.place, metric=outcome.metric,
+        period=outcome.period, latency_ms=_ms(started),
     )  # fmt: skip
     await record_query(bot, rec)
     return outcome
@@ -267,43 +259,6 @@ def _can_attach(ctx: FactContext) -> bool:
     if ctx.guild is None:
         return True
     return ctx.channel.permissions_for(ctx.me).attach_files  # type: ignore[arg-type]
-
-
-# -- autocomplete helpers ----------------------------------------------------------------------
-
-
-def _resolved(resolve: Callable[[Engine, str], str], engine: Engine, text: str | None) -> str | None:
-    """The key another option names (a key from a choice, or whatever was typed), if any."""
-    if not text or not text.strip():
-        return None
-    try:
-        return resolve(engine, text)
-    except AnalysisError:
-        return None
-
-
-def _metric_key(engine: Engine, text: str | None) -> str | None:
-    return _resolved(resolve_metric, engine, text)
-
-
-def _place_key(engine: Engine, text: str | None) -> str | None:
-    return _resolved(resolve_place, engine, text)
-
-
-def series_places(catalog: Catalog, current: str, metric: str | None) -> list[Choice]:
-    """Places with a series of `metric` (any series when it names none), chartable ones first."""
-    key = _metric_key(catalog.engine, metric)
-    among = dict.fromkeys(p.place for p in answerable_pairs(catalog.store) if key is None or p.metric == key)
-    return catalog.places(current, among=list(among))
-
-
-def compare_places(catalog: Catalog, current: str, metric: str | None) -> list[Choice]:
-    """Places with a figure for `metric` (every place with figures when it names none)."""
-    key = _metric_key(catalog.engine, metric)
-    if key is None:
-        return catalog.places(current)
-    among = sorted({p for (p, m) in catalog.store.by_place_metric if m == key}, key=catalog.store.place_name)
-    return catalog.places(current, among=among)
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -324,7 +279,7 @@ class Analysis(commands.Cog):
         async def work() -> Outcome:
             return comparison_outcome(compare_text(engine, args), plain=plain)
 
-        await self._answer_message(ctx, work, "compare")
+        await self._answer_context(ctx, work, "compare")
 
     @commands.command(name="series", usage=SERIES_USAGE, help=SERIES_HELP)
     async def series_cmd(self, ctx: FactContext, *, args: str = "") -> None:
@@ -333,9 +288,9 @@ class Analysis(commands.Cog):
         async def work() -> Outcome:
             return await series_outcome(series_text_request(engine, args), plain=plain, can_attach=can_attach)
 
-        await self._answer_message(ctx, work, "series")
+        await self._answer_context(ctx, work, "series")
 
-    async def _answer_message(self, ctx: FactContext, work: Callable[[], Awaitable[Outcome]], title: str) -> None:
+    async def _answer_context(self, ctx: FactContext, work: Callable[[], Awaitable[Outcome]], title: str) -> None:
         query = ctx.message.content
         outcome = await run_analysis(self.bot, Origin.of_context(ctx), query, work, plain=ctx.plain, title=title)
         with contextlib.suppress(*SEND_FAILURES):  # recorded on the row by `deliver`
@@ -353,9 +308,9 @@ class Analysis(commands.Cog):
     async def compare_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        metric: app_commands.Range[str, 1, 100],
-        place_a: app_commands.Range[str, 1, 100],
-        place_b: app_commands.Range[str, 1, 100],
+        metric: CompareMetricText,
+        place_a: ComparePlaceText,
+        place_b: ComparePlaceText,
         period: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         engine, plain = self.bot.service.engine, interaction_plain(interaction)
@@ -368,21 +323,7 @@ class Analysis(commands.Cog):
         outcome = await run_analysis(self.bot, origin, query, work, plain=plain, title="compare")
         await respond(interaction, outcome.rendered)
 
-    @compare_slash.autocomplete("metric")
-    async def compare_metric(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete_choices(
-            self.bot, "compare metric", lambda c: metric_choices(c.store, current, for_compare=True)
-        )
 
-    @compare_slash.autocomplete("place_a")
-    @compare_slash.autocomplete("place_b")
-    async def compare_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "compare place", lambda c: compare_places(c, current, metric))
 
     @app_commands.command(name="series", description="Every period of one figure for a place: a table and a chart")
     @app_commands.describe(
@@ -392,8 +333,8 @@ class Analysis(commands.Cog):
     async def series_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        metric: app_commands.Range[str, 1, 100],
-        place: app_commands.Range[str, 1, 100],
+        metric: SeriesMetricText,
+        place: SeriesPlaceText,
     ) -> None:
         # defer first: drawing the chart may take longer than Discord's three seconds
         await interaction.response.defer()
@@ -408,23 +349,7 @@ class Analysis(commands.Cog):
         outcome = await run_analysis(self.bot, origin, query, work, plain=plain, title="series")
         await respond(interaction, outcome.rendered, file=outcome.file())
 
-    @series_slash.autocomplete("metric")
-    async def series_metric(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
 
-        def make(c: Catalog) -> list[Choice]:
-            return metric_choices(c.store, current, place=_place_key(c.engine, place))
-
-        return autocomplete_choices(self.bot, "series metric", make)
-
-    @series_slash.autocomplete("place")
-    async def series_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "series place", lambda c: series_places(c, current, metric))
 
 
 async def setup(bot: FactBot) -> None:

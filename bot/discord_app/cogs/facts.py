@@ -8,22 +8,19 @@ anything, and an unknown place gets `not_found` or `nearest` in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import Reply, TextReply
-from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
-from bot.discord_app.queries import answer_interaction, answer_message
-from bot.query.engine import MAX_QUERY_CHARS
+from bot.discord_app.params import MetricText, PeriodText, PlaceText
+from bot.discord_app.queries import Origin, answer_context, answer_interaction
 
 # the word the router and the engine read as foreign trade
 TRADE = "trade"
+LOOK_UP = "Look up figure"
 
 
 def _join(*parts: str | None) -> str:
@@ -35,28 +32,53 @@ class Facts(commands.Cog):
 
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
+        # a context menu cannot live in a cog's class body: it is added to the tree here
+        self.look_up = app_commands.ContextMenu(name=LOOK_UP, callback=self.look_up_figure)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.look_up)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.look_up.name, type=self.look_up.type)
+
+    async def look_up_figure(self, interaction: discord.Interaction[FactBot], message: discord.Message) -> None:
+        """Right-click a message, Apps, Look up figure: the figure it asks about, seen only by you."""
+        text = message.content.strip() or " ".join(e.description or e.title or "" for e in message.embeds).strip()
+        request = Origin.of_interaction(interaction, "menu").question(text)
+        await answer_interaction(self.bot, interaction, request, ephemeral=True)
 
     # -- text commands --------------------------------------------------------------
 
     @commands.command(name="trade", usage=spec_usage("trade"), help=spec_help("trade", "Foreign trade of a place"))
     async def trade(self, ctx: FactContext, *, args: str = "") -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run(TRADE, args))
+        request = Origin.of_context(ctx).request(ctx.message.content, command=TRADE, args=args)
+        await answer_context(self.bot, ctx, request)
 
-    @commands.command(
-        name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question")
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="fact", aliases=["ask"], usage=spec_usage("fact"), help=spec_help("fact", "Ask any question"),
+        description=spec_help("fact", "Ask any question")[:100],
+    )  # fmt: skip
+    @app_commands.describe(
+        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
-    async def fact(self, ctx: FactContext, *, question: str = "") -> None:
-        answers = self.bot.answers
-        line = ctx.routed_line
-        compute: Callable[[], Reply]
-        if line is not None:
+    async def fact(self, ctx: FactContext, *, query: str = "", only_me: bool | None = None) -> None:
+        """`!fact` / `!ask`, `/fact`, and every routed question (a metric word, a mention, a DM).
+
+        The question's length is not limited here: the pipeline's one long-input policy
+        answers a question that is too long, whatever the surface.
+        """
+        origin = Origin.of_context(ctx)
+        if ctx.interaction is not None:
+            request = origin.request(query, command="fact", args=query)
+            await answer_context(self.bot, ctx, request, ephemeral=self.bot.ephemeral_for(ctx.interaction, only_me))
+            return
+        if ctx.routed_line is not None:
             # a metric word, a mention or a DM (see FactBot.get_context)
-            compute = lambda: answers.handle(line) or TextReply("Ask a question.", error=True)  # noqa: E731
+            request = origin.request(ctx.message.content, line=ctx.routed_line)
         else:
-            name = ctx.invoked_with or "fact"
-            compute = lambda: answers.run(name, question)  # noqa: E731
-        await answer_message(self.bot, ctx, ctx.message.content, compute)
+            request = origin.request(ctx.message.content, command=ctx.invoked_with or "fact", args=query)
+        await answer_context(self.bot, ctx, request)
 
     # -- slash commands ----------------------------------------------------------------
 
@@ -64,80 +86,41 @@ class Facts(commands.Cog):
     @app_commands.describe(
         place="A region, prefecture or zone: Xizang (Tibet), Xinjiang, Kashgar...",
         period="Optional: 2023, H1 2023, first 11 months of 2023... (default: the latest)",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
     async def trade_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        place: app_commands.Range[str, 1, 100],
-        period: app_commands.Range[str, 1, 100] | None = None,
+        place: PlaceText,
+        period: PeriodText | None = None,
+        only_me: bool | None = None,
     ) -> None:
-        answers = self.bot.answers
         args = _join(place, period)
-        await answer_interaction(
-            self.bot, interaction, _join(TRADE, args), surface="slash", compute=lambda: answers.run(TRADE, args)
-        )
+        request = Origin.of_interaction(interaction, "slash").request(_join(TRADE, args), command=TRADE, args=args)
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
-    @trade_slash.autocomplete("place")
-    async def trade_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete_choices(self.bot, "trade place", lambda c: c.places(current, metric=TRADE))
 
-    @trade_slash.autocomplete("period")
-    async def trade_period(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        return autocomplete_choices(self.bot, "trade period", lambda c: c.periods(current, place=place, metric=TRADE))
-
-    @app_commands.command(name="fact", description=spec_help("fact", "Ask any question")[:100])
-    @app_commands.describe(
-        query="Your question, e.g. How much did Xinjiang trade with Belt and Road countries in 2023?"
-    )
-    async def fact_slash(
-        self, interaction: discord.Interaction[FactBot], query: app_commands.Range[str, 1, MAX_QUERY_CHARS]
-    ) -> None:
-        answers = self.bot.answers
-        await answer_interaction(
-            self.bot, interaction, query, surface="slash", compute=lambda: answers.run("fact", query)
-        )
 
     @app_commands.command(name="figure", description="Any figure: pick a metric, a place and optionally a period")
     @app_commands.describe(
         metric="What to look up: foreign trade, GDP, tourist arrivals, installed power capacity...",
         place="A region, prefecture, city or zone",
         period="Optional: 2023, H1 2023, January to April 2024... (default: the latest)",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
     )
     async def figure_slash(
         self,
         interaction: discord.Interaction[FactBot],
-        metric: app_commands.Range[str, 1, 100],
-        place: app_commands.Range[str, 1, 100],
-        period: app_commands.Range[str, 1, 100] | None = None,
+        metric: MetricText,
+        place: PlaceText,
+        period: PeriodText | None = None,
+        only_me: bool | None = None,
     ) -> None:
-        await answer_interaction(self.bot, interaction, _join(metric, place, period), surface="slash")
+        request = Origin.of_interaction(interaction, "slash").question(_join(metric, place, period))
+        await answer_interaction(self.bot, interaction, request, ephemeral=self.bot.ephemeral_for(interaction, only_me))
 
-    @figure_slash.autocomplete("metric")
-    async def figure_metric(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        return autocomplete_choices(self.bot, "figure metric", lambda c: c.metrics(current, place=place))
 
-    @figure_slash.autocomplete("place")
-    async def figure_place(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "figure place", lambda c: c.places(current, metric=metric))
 
-    @figure_slash.autocomplete("period")
-    async def figure_period(
-        self, interaction: discord.Interaction[FactBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        place = getattr(interaction.namespace, "place", None)
-        metric = getattr(interaction.namespace, "metric", None)
-        return autocomplete_choices(self.bot, "figure period", lambda c: c.periods(current, place=place, metric=metric))
 
 
 async def setup(bot: FactBot) -> None:

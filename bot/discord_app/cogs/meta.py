@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import COMMANDS
+from bot.app.commands import COMMANDS
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import interaction_plain, respond
-from bot.discord_app.helptext import help_lines, prefix_entries, spec_help, visible_slash
+from bot.discord_app.helptext import help_lines, menu_names, prefix_entries, spec_help, visible_slash
 from bot.discord_app.render import render_code
 
 
@@ -36,7 +36,9 @@ class Meta(commands.Cog):
             (c for c in bot.commands if not c.hidden and (is_admin or not c.extras.get("admin"))),
             key=lambda c: (order.get(c.name, len(order)), c.name),
         )
-        lines = help_lines(bot.settings.prefix, prefix_entries(text_commands), await visible_slash(bot, is_admin))
+        slash = await visible_slash(bot, is_admin)
+        menus = menu_names(bot.tree.get_commands())
+        lines = help_lines(bot.settings.prefix, prefix_entries(text_commands), slash, menus)
         rendered = render_code("factbot commands", "\n".join(lines), plain=interaction_plain(interaction))
         await respond(interaction, rendered, ephemeral=True)
 

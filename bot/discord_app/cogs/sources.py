@@ -10,7 +10,11 @@ from bot.discord_app.choices import autocomplete_choices
 from bot.discord_app.client import FactBot
 from bot.discord_app.context import FactContext
 from bot.discord_app.helptext import spec_help, spec_usage
-from bot.discord_app.queries import answer_interaction, answer_message
+from bot.discord_app.queries import Origin, answer_context
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
 
 
 class Sources(commands.Cog):
@@ -19,29 +23,36 @@ class Sources(commands.Cog):
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
 
-    @commands.command(name="sources", help=spec_help("sources", "List the source documents"), usage="")
-    async def sources(self, ctx: FactContext) -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run("sources", ""))
+    @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
+        name="sources", description="List the source documents, or show one",
+        help=spec_help("sources", "List the source documents"), usage="[document]",
+    )  # fmt: skip
+    @app_commands.describe(
+        document="Optional: a document number, title words or file name",
+        only_me="Only you see the answer (default: this server's setting, usually everyone)",
+    )
+    async def sources(
+        self,
+        ctx: FactContext,
+        document: app_commands.Range[str, 1, 100] | None = None,
+        only_me: bool | None = None,
+    ) -> None:
+        """`!sources`, `!sources 4`, `/sources [document]`: one command for prefix and slash."""
+        origin = Origin.of_context(ctx)
+        text = ctx.message.content if ctx.interaction is None else _join("sources", document)
+        if document:
+            request = origin.request(text, command="source", args=document)
+        else:
+            request = origin.request(text, command="sources")
+        ephemeral = ctx.interaction is not None and self.bot.ephemeral_for(ctx.interaction, only_me)
+        await answer_context(self.bot, ctx, request, ephemeral=ephemeral)
 
     @commands.command(name="source", usage=spec_usage("source"), help=spec_help("source", "Show one document"))
     async def source(self, ctx: FactContext, *, document: str = "") -> None:
-        answers = self.bot.answers
-        await answer_message(self.bot, ctx, ctx.message.content, lambda: answers.run("source", document))
+        request = Origin.of_context(ctx).request(ctx.message.content, command="source", args=document)
+        await answer_context(self.bot, ctx, request)
 
-    @app_commands.command(name="sources", description="List the source documents, or show one")
-    @app_commands.describe(document="Optional: a document number, title words or file name")
-    async def sources_slash(
-        self, interaction: discord.Interaction[FactBot], document: app_commands.Range[str, 1, 100] | None = None
-    ) -> None:
-        answers = self.bot.answers
-        if document:
-            query, name, args = f"source {document}", "source", document
-        else:
-            query, name, args = "sources", "sources", ""
-        await answer_interaction(self.bot, interaction, query, surface="slash", compute=lambda: answers.run(name, args))
-
-    @sources_slash.autocomplete("document")
+    @sources.autocomplete("document")
     async def document_choices(
         self, interaction: discord.Interaction[FactBot], current: str
     ) -> list[app_commands.Choice[str]]:

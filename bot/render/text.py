@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer import Answer, Status
-from bot.commands import Reply, TextReply
+from bot.app.commands import Reply, TextReply
 
 
 def reply_text(reply: Reply, *, show_quote: bool = True) -> str:
@@ -12,8 +12,9 @@ def reply_text(reply: Reply, *, show_quote: bool = True) -> str:
     return answer_text(reply, show_quote=show_quote)
 
 
-def answer_text(answer: Answer, *, show_quote: bool = True) -> str:
-    lines = [answer.message]
+def answer_text(answer: Answer, *, show_quote: bool = True, message: str | None = None) -> str:
+    """`message` replaces the answer's sentence (a translated frame), the rest is as stated."""
+    lines = [answer.message if message is None else message]
     if answer.fact is not None and show_quote:
         lines.append(f"  Quote: “{answer.fact.fact.quote}”")
         if answer.fact.fact.note:

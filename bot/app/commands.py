@@ -10,6 +10,7 @@ query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.answer import Answer, source_text
 from bot.query.text import fold, words
@@ -19,10 +20,13 @@ from bot.store.snapshot import Store
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """A command as help lists it (here and in Discord's generated help)."""
+
     name: str
     usage: str
     help: str
     aliases: tuple[str, ...] = ()
+    admin: bool = False
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -55,6 +59,14 @@ class TextReply:
 Reply = Answer | TextReply
 
 
+ADMIN_COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "reload", "reload [force]", "Reload the fact store; on any error the old store keeps serving", admin=True
+    ),
+    CommandSpec("stats", "stats [days]", "Query log report for the last N days (default 7)", admin=True),
+)
+
+
 def help_text(prefix: str, specs: tuple[CommandSpec, ...] = COMMANDS) -> str:
     lines = ["Commands:"]
     for spec in specs:
@@ -65,22 +77,31 @@ def help_text(prefix: str, specs: tuple[CommandSpec, ...] = COMMANDS) -> str:
     return "\n".join(lines)
 
 
-def sources_text(store: Store) -> str:
+def doc_number(store: Store, name: str) -> int:
+    """A document's number as its file name gives it (`000_...` is 0); else its place in the list."""
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else list(store.sources).index(name) + 1
+
+
+def sources_text(store: Store, prefix: str = "!") -> str:
     lines = ["Source documents:"]
-    for i, source in enumerate(store.sources.values(), 1):
+    for name, source in store.sources.items():
         count = len(store.by_doc.get(source.file, ()))
-        lines.append(f"  {i}. {source_text(source)} - {count} facts [{source.file}]")
+        lines.append(f"  {doc_number(store, name)}. {source_text(source)} - {count} facts [{source.file}]")
+    if store.sources:
+        first = doc_number(store, next(iter(store.sources)))
+        lines.append(f"Show one with {prefix}source <number>, e.g. {prefix}source {first}")
     return "\n".join(lines)
 
 
 def find_source(store: Store, ref: str) -> str | None:
-    """A document by number (1-based), file name, file prefix or words of its title."""
+    """A document by its number (as listed: the file name's), file name, file prefix or title words."""
     ref = ref.strip()
     files = list(store.sources)
-    if ref.isdigit() and 1 <= int(ref) <= len(files):
-        return files[int(ref) - 1]
+    if ref.isdigit():
+        return next((name for name in files if doc_number(store, name) == int(ref)), None)
     for name in files:
-        if name == ref or name.startswith(ref) or name.split("_")[0] == ref.zfill(3):
+        if name == ref or name.startswith(ref):
             return name
     wanted = set(words(ref))
     scored = [(len(wanted & set(words(store.sources[f].title))), f) for f in files]
@@ -88,13 +109,13 @@ def find_source(store: Store, ref: str) -> str | None:
     return best[1] if best[0] > 0 else None
 
 
-def source_detail(store: Store, ref: str) -> TextReply:
+def source_detail(store: Store, ref: str, prefix: str = "!") -> TextReply:
     name = find_source(store, ref)
     if name is None:
-        return TextReply(f"No document matches '{ref}'. Try sources for the list.", error=True)
+        return TextReply(f"No document matches '{ref}'. Try {prefix}sources for the list.", error=True)
     source = store.sources[name]
     facts = store.by_doc.get(name, ())
-    lines = [source_text(source), f"File: {name}"]
+    lines = [source_text(source), f"Document {doc_number(store, name)}, file: {name}"]
     if source.date_note:
         lines.append(f"Date: {source.date_note}")
     lines.append(f"{len(facts)} facts cite it:")
@@ -103,10 +124,36 @@ def source_detail(store: Store, ref: str) -> TextReply:
     return TextReply("\n".join(lines))
 
 
+class AdminOps(Protocol):
+    """What the machine's owner may do from the console: `!reload [force]`, `!stats [days]`."""
+
+    def reload(self, *, force: bool) -> str: ...
+
+    def stats(self, days: int) -> str: ...
+
+
 class CommandRouter:
-    def __init__(self, service: FactService, prefix: str = "!") -> None:
+    def __init__(self, service: FactService, prefix: str = "!", admin: AdminOps | None = None) -> None:
         self.service = service
         self.prefix = prefix
+        self.admin = admin  # the console's owner; Discord has its own admin cog
+
+    def ask(self, question: str) -> Answer:
+        return self.service.engine.ask(question)
+
+    def _admin(self, name: str, args: str) -> TextReply | None:
+        """`reload [force]` and `stats [days]` where this router has admin operations."""
+        admin = self.admin
+        if admin is None or name not in ("reload", "stats"):
+            return None
+        option = args.strip().lower()
+        if name == "reload":
+            if option not in ("", "force"):
+                return TextReply(f"Usage: {self.prefix}reload [force]", error=True)
+            return TextReply(admin.reload(force=option == "force"))
+        if option and not (option.isdigit() and 1 <= int(option) <= 3650):
+            return TextReply(f"Usage: {self.prefix}stats [days], days 1 to 3650", error=True)
+        return TextReply(admin.stats(int(option) if option else 7))
 
     def _analysis(self, name: str, args: str) -> TextReply:
         """Comparisons and series as text (the chart is for Discord and `factbot series --png`)."""
@@ -128,6 +175,8 @@ class CommandRouter:
         folded = fold(name)
         if any(folded == s.name or folded in s.aliases for s in COMMANDS):
             return True
+        if self.admin is not None and folded in ("reload", "stats"):
+            return True
         index = self.service.engine.index
         return folded in index.token_weight or bool(index.match_metric_token(folded))
 
@@ -136,13 +185,16 @@ class CommandRouter:
         args = args.strip()
         store = self.service.store
         if name == "help":
-            return TextReply(help_text(self.prefix))
+            return TextReply(help_text(self.prefix, COMMANDS + (ADMIN_COMMANDS if self.admin else ())))
         if name == "sources":
-            return TextReply(sources_text(store))
+            return TextReply(sources_text(store, self.prefix))
         if name == "source":
             if not args:
                 return TextReply(f"Usage: {self.prefix}source <document number or name>", error=True)
-            return source_detail(store, args)
+            return source_detail(store, args, self.prefix)
+        admin = self._admin(name, args)
+        if admin is not None:
+            return admin
         if name in ("compare", "series"):
             return self._analysis(name, args)
         if name in ("fact", "ask"):

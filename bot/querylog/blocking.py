@@ -1,8 +1,7 @@
-"""From a reply to a query-log row, and a query log for synchronous adapters.
+"""The query log for synchronous adapters (the console, the command line).
 
-Every adapter logs the same way: `record_for(...)` builds the row from what
-the core answered. The console and the command line are synchronous, so
-`BlockingQueryLog` runs the (asyncio) query log on a thread of its own.
+They are synchronous, so `BlockingQueryLog` runs the (asyncio) query log on a
+thread of its own. Rows are built by the pipeline (`bot.app.pipeline.record_of`).
 """
 
 from __future__ import annotations
@@ -15,46 +14,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.answer import Answer
-from bot.commands import Reply
-from bot.querylog import RECORD_WAIT_SECONDS, QueryLog, QueryRecord
+from bot.querylog.log import RECORD_WAIT_SECONDS, QueryLog
+from bot.querylog.records import QueryRecord
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def record_for(
-    reply: Reply | None,
-    *,
-    surface: str,
-    query: str,
-    latency_ms: float | None = None,
-    guild_id: int | None = None,
-    channel_id: int | None = None,
-    user_id: int | None = None,
-    error: BaseException | str | None = None,
-) -> QueryRecord:
-    """The row for one query: parsed fields and outcome from the answer, if there is one."""
-    if error is not None or reply is None:
-        return QueryRecord(
-            surface=surface, query=query, status="error", latency_ms=latency_ms,
-            guild_id=guild_id, channel_id=channel_id, user_id=user_id,
-            error=repr(error) if isinstance(error, BaseException) else (error or "no reply"),
-        )  # fmt: skip
-    if not isinstance(reply, Answer):
-        # help, sources, usage errors: not a figure question, logged as answered text
-        return QueryRecord(
-            surface=surface, query=query, status="answered", latency_ms=latency_ms,
-            guild_id=guild_id, channel_id=channel_id, user_id=user_id,
-            error="usage" if getattr(reply, "error", False) else None,
-        )  # fmt: skip
-    interp = reply.interpretation
-    return QueryRecord(
-        surface=surface, query=query, status=reply.status.value, latency_ms=latency_ms,
-        guild_id=guild_id, channel_id=channel_id, user_id=user_id,
-        place=interp.place_key, metric=interp.metric_key, period=interp.period_code,
-        fact_id=reply.fact.fact.id if reply.fact else None, score=round(reply.score, 4),
-    )  # fmt: skip
 
 
 class BlockingQueryLog:
@@ -107,6 +71,12 @@ class BlockingQueryLog:
             self._patient = False
             log.warning("query log is slow or unavailable; rows are kept and written when it is back")
         return committed
+
+    def stats_text(self, days: int) -> str:
+        """The `factbot stats` report of the last `days` days, as text."""
+        from bot.querylog.render import render_text
+
+        return render_text(self._run(self._log.stats(days), timeout=30))
 
     def close(self) -> None:
         try:

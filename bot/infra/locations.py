@@ -22,7 +22,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "factbot"
-PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # bot/ (this file is bot/infra/locations.py)
 CHECKOUT_ROOT = PACKAGE_ROOT.parent
 
 

@@ -1,6 +1,6 @@
 """`factbot series METRIC PLACE [--png FILE]` and `factbot compare METRIC PLACE PLACE [PERIOD]`.
 
-`bot/cli.py` adds them with `register(subparsers)`; like every command they
+`bot/adapters/cli.py` adds them with `register(subparsers)`; like every command they
 are then called as `args.func(args, settings)`. Words may be quoted or not
 ("foreign trade" xizang, or foreign trade xizang): the request is read as one
 line by the same parser as the bot's questions.
@@ -19,20 +19,24 @@ from pathlib import Path
 from bot.analysis import AnalysisError, compare_text, comparison_text, series_text, series_text_request
 from bot.config import Settings
 from bot.query.engine import Engine
+from bot.service import FactService
+from bot.store import StorePaths
 
 
 def _engine(settings: Settings) -> Engine:
-    from bot.cli import load_service  # here, not at the top: bot.cli imports this module
+    return FactService.load(StorePaths(settings.facts_dir, settings.seeds_dir)).engine
 
-    return load_service(settings).engine
+
+def _failed(command: str, error: Exception | str) -> int:
+    print(f"factbot {command}: {error}", file=sys.stderr)
+    return 1
 
 
 def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
     try:
         found = series_text_request(_engine(settings), " ".join(args.words))
     except AnalysisError as error:
-        print(f"factbot series: {error}", file=sys.stderr)
-        return 1
+        return _failed("series", error)
     print(series_text(found))
     if not found.points:
         return 1
@@ -43,13 +47,12 @@ def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
     if not found.chartable:
         print(f"factbot series: no chart written to {args.png}: only one period is known.", file=sys.stderr)
         return 0
-    from bot.charts import render_series_png  # matplotlib is loaded only when a chart is drawn
+    from bot.render.charts import render_series_png  # matplotlib is loaded only when a chart is drawn
 
     try:
         Path(args.png).write_bytes(render_series_png(found))
     except OSError as error:
-        print(f"factbot series: cannot write {args.png}: {error}", file=sys.stderr)
-        return 1
+        return _failed("series", f"cannot write {args.png}: {error}")
     print(f"Chart written to {args.png}")
     return 0
 
@@ -58,8 +61,7 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     try:
         result = compare_text(_engine(settings), " ".join(args.words))
     except AnalysisError as error:
-        print(f"factbot compare: {error}", file=sys.stderr)
-        return 1
+        return _failed("compare", error)
     print(comparison_text(result))
     return 0 if result.answered else 1
 

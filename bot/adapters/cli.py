@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import logging
@@ -11,16 +12,18 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
-from bot.commands import CommandRouter, Reply, source_detail, sources_text
+from bot.answer import Status
+from bot.app.commands import CommandRouter, source_detail, sources_text
+from bot.app.pipeline import Pipeline, Request
 from bot.config import ConfigError, Settings
+from bot.infra.textsafety import clean_text, decode_bytes
 from bot.ops.files import make_files_private
+from bot.querylog.blocking import BlockingQueryLog
 from bot.querylog.cli import add_stats_command
-from bot.recorder import BlockingQueryLog, record_for
-from bot.render_text import answer_text
+from bot.render.text import answer_text
 from bot.service import FactService
 from bot.store import StoreError, StorePaths, collect
 from bot.store.lint import vocabulary_warnings
-from bot.textsafety import clean_text, decode_bytes
 
 log = logging.getLogger("factbot")
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -55,55 +58,85 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
     )
 
 
+# `factbot ask QUESTION` exits with what happened to the question, for scripts.
+EXIT_ANSWERED = 0
+EXIT_USAGE = 2
+EXIT_BY_STATUS = {Status.ANSWERED: EXIT_ANSWERED, Status.NEAREST: 3, Status.AMBIGUOUS: 4, Status.NOT_FOUND: 5}
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`| head`): stop quietly, like other command-line tools; Python's
+    own flush of stdout at exit would otherwise print a second traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = load_service(settings).engine
+    service = load_service(settings)
+    batch = args.query == ["-"]
     # Text is made valid here, before the engine, the log or the output sees it: stdin is
     # read as bytes (invalid UTF-8 becomes U+FFFD), argv may carry surrogateescapes.
     queries: Iterable[str] = (
         (decode_bytes(line).rstrip("\r\n") for line in sys.stdin.buffer)
-        if args.query == ["-"]
+        if batch
         else [clean_text(" ".join(args.query))]
     )
     if args.json and isinstance(sys.stdout, io.TextIOWrapper):
         # JSON text is UTF-8 (RFC 8259), whatever the locale says
         sys.stdout.reconfigure(encoding="utf-8", errors="replace")
-    querylog = open_query_log(settings)
     if args.explain:
         from bot.query.explain import explain
 
         for query in queries:
-            print(explain(engine, query), flush=True)
+            print(explain(service.engine, query), flush=True)
         return 0
+    querylog = open_query_log(settings)
+    pipeline = Pipeline(CommandRouter(service, settings.prefix), querylog)
+    code = EXIT_ANSWERED
     try:
         for query in queries:
-            answer, latency_ms = engine.timed_ask(query)
-            if querylog is not None:
-                querylog.record(record_for(answer, surface="cli", query=query, latency_ms=latency_ms))
-            if args.json:
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(answer_text(answer), flush=True)
+            outcome = pipeline.handle(Request.question(query, "cli"))
+            answer = outcome.answer
+            if answer is None:  # a bug while answering: the apology, and a failure
+                print(f"factbot ask: could not answer {query[:80]!r}: {outcome.error!r}", file=sys.stderr)
+                code = 1
+                continue
+            print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer_text(answer), flush=True)
+            if not batch:
+                code = EXIT_BY_STATUS[answer.status]
     except BrokenPipeError:
-        # the reader went away (`| head`): stop quietly, like other command-line tools
-        sys.stderr.close()
+        _quiet_broken_pipe()
     finally:
         if querylog is not None:
             querylog.close()
-    return 0
+    return code
+
+
+class ConsoleAdmin:
+    """`!reload` and `!stats` at the console: whoever runs it owns the machine."""
+
+    def __init__(self, service: FactService, querylog: BlockingQueryLog | None) -> None:
+        self.service = service
+        self.querylog = querylog
+
+    def reload(self, *, force: bool) -> str:
+        return self.service.reload(force=force).summary()
+
+    def stats(self, days: int) -> str:
+        if self.querylog is None:
+            return "The query log is off in this process."
+        return self.querylog.stats_text(days)
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.adapters.console import run_console
 
-    router = CommandRouter(load_service(settings), settings.prefix)
+    service = load_service(settings)
     querylog = open_query_log(settings)
-
-    def on_query(query: str, reply: Reply, latency_ms: float) -> None:
-        if querylog is not None:
-            querylog.record(record_for(reply, surface="console", query=query, latency_ms=latency_ms))
-
+    router = CommandRouter(service, settings.prefix, admin=ConsoleAdmin(service, querylog))
     try:
-        return run_console(router, on_query=on_query)
+        return run_console(Pipeline(router, querylog), history_file=settings.data_dir / "console_history")
     finally:
         if querylog is not None:
             querylog.close()
@@ -144,7 +177,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     store = load_service(settings).store
-    print(source_detail(store, args.doc).text if args.doc else sources_text(store))
+    if not args.doc:
+        print(sources_text(store, prefix="factbot ").replace("factbot source ", "factbot sources "))
+        return 0
+    detail = source_detail(store, args.doc, prefix="factbot ")
+    if detail.error:
+        print(f"factbot sources: {detail.text}", file=sys.stderr)
+        return 1
+    print(detail.text)
     return 0
 
 
@@ -181,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "run the Discord bot (the local console when DISCORD_TOKEN is not set)")
     add("console", cmd_console, "a local prompt taking the bot's commands and plain questions")
     ask = add("ask", cmd_ask, "answer one question; '-' reads one question per line from stdin")
+    ask.epilog = (
+        "exit status: 0 answered, 3 nearest, 4 ambiguous, 5 not_found, 2 usage error, 1 failure "
+        "(the store cannot be loaded); with '-', 0 once every line was answered (each object has its status)"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question (JSONL)")
     ask.add_argument("--explain", action="store_true", help="print how the question was read and why (not logged)")
     ask.add_argument("query", nargs="+", help="the question, or '-' for stdin")
@@ -198,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
     """Sub-commands other packages contribute (query log stats, charts, Discord sync)."""
-    from bot.analysis_cli import register as add_analysis_commands  # series, compare; matplotlib only for --png
+    from bot.adapters.analysis_cli import (
+        register as add_analysis_commands,  # series, compare; matplotlib only for --png
+    )
     from bot.discord_app.cli import register as add_sync_command  # imports no discord.py until `sync` runs
     from bot.ops.cli import register as add_ops_commands  # health, backup
 

@@ -1,0 +1,1 @@
+"""The application floor: the request pipeline every adapter goes through."""

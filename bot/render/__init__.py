@@ -1,0 +1,1 @@
+"""The rendering floor: every sentence a person reads outside Discord's embeds (text), charts, choices."""
