@@ -88,8 +88,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.explain:
         from bot.query.explain import explain
 
-        for query in queries:
-            print(explain(service.engine, query), flush=True)
+        try:
+            for query in queries:
+                print(explain(service.engine, query), flush=True)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         return 0
     querylog = open_query_log(settings)
     pipeline = Pipeline(CommandRouter(service, settings.prefix), querylog)
