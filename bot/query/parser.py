@@ -357,18 +357,21 @@ class QueryParser:
                     if phrases:
                         take(start, size, phrases, similarity)
         # keep whole words ("e-commerce") unless a place took part of them
-        used_words = {owner[i] for i, t in enumerate(taken) if t}
-        rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
         # places named only in a context clause give way before the specific one is chosen
         resolved = self._resolve_places(self._outside_context(hits, folded, (CONTEXT_MARK, CLAUSE_MARK)))
-        # a place dropped because a place inside it is named ("national" beside the Kashi
-        # zone) gives back the words that also say what is measured ("national rank")
+        # a place dropped because a place inside it is named ("nationwide" beside the Kashi
+        # zone) gives back, where they stand, the words that also say what is measured
         kept = {h.place for h in resolved}
-        returned = [
+        returned = {
             w for h in hits if h.place not in kept for w in h.text.split()
             if singular(self.lexicon.fold_token(w)) in self.index.metric_token_set
-        ]
-        return resolved, " ".join([rest, *returned])
+        }
+        for i, t in enumerate(taken):
+            if t and raw[i] in returned and not any(raw[i] in h.text.split() for h in resolved):
+                taken[i] = False
+        used_words = {owner[i] for i, t in enumerate(taken) if t}
+        rest = " ".join(w for n, w in enumerate(original) if n not in used_words)
+        return resolved, rest
 
     def _reordered_places(self, tokens: list[str], taken: list[bool], hits: list[PlaceHit], raw: list[str]) -> None:
         """Find multi-word names whose words all appear, in any order, using each word once.
