@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from bot.commands import CommandRouter, Reply, source_detail, sources_text
 from bot.config import ConfigError, Settings
 from bot.ops.files import make_files_private
+from bot.querylog import backends
 from bot.querylog.cli import add_stats_command
 from bot.recorder import BlockingQueryLog, record_for
 from bot.render_text import answer_text
@@ -51,7 +52,10 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
     if os.environ.get("FACTBOT_NO_QUERY_LOG") == "1":
         return None
     return BlockingQueryLog.open(
-        settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
+        settings.db_path,
+        raw_user_ids=settings.log_raw_user_ids,
+        retention_days=settings.log_retention_days,
+        opener=lambda: backends.open_query_log(settings),
     )
 
 

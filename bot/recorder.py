@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,14 +72,25 @@ class BlockingQueryLog:
         self._patient = True
 
     @classmethod
-    def open(cls, path: Path, *, raw_user_ids: bool, retention_days: int) -> BlockingQueryLog | None:
-        """Start the log on its own thread; None (with a warning) if it cannot open."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        raw_user_ids: bool,
+        retention_days: int,
+        opener: Callable[[], Coroutine[Any, Any, QueryLog]] | None = None,
+    ) -> BlockingQueryLog | None:
+        """Start the log on its own thread; None (with a warning) if it cannot open.
+        `opener` opens another back end (PostgreSQL) instead of the SQLite file at `path`."""
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="querylog", daemon=True)
         thread.start()
-        future = asyncio.run_coroutine_threadsafe(
-            QueryLog.open(path, raw_user_ids=raw_user_ids, retention_days=retention_days), loop
+        opening = (
+            opener()
+            if opener is not None
+            else QueryLog.open(path, raw_user_ids=raw_user_ids, retention_days=retention_days)
         )
+        future = asyncio.run_coroutine_threadsafe(opening, loop)
         try:
             querylog = future.result(timeout=10)
         except Exception as exc:  # the answer matters more than its log line

@@ -29,7 +29,8 @@ from bot.discord_app.client import FactBot, create_bot
 from bot.discord_app.ops import ops_server
 from bot.discord_app.sync import SyncResult
 from bot.ops.http import ListenError
-from bot.querylog import QueryLog, QueryLogError
+from bot.querylog import QueryLogError
+from bot.querylog.backends import open_query_log
 from bot.service import FactService
 from bot.store import StoreError, StorePaths
 
@@ -125,9 +126,7 @@ async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: Fac
                 log.error("the fact store cannot be loaded: %s; run 'factbot check' for the full list", exc)
                 return EXIT_FAILED
         try:
-            querylog = await QueryLog.open(
-                settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
-            )
+            querylog = await open_query_log(settings)  # SQLite, or PostgreSQL with FACTBOT_DATABASE_URL
         except QueryLogError as exc:  # a file from a newer factbot, or an unreadable user-id key
             log.error("cannot open the query log: %s", exc)
             return EXIT_FAILED
