@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.commands import CommandRouter, Reply, source_detail, sources_text
-from bot.config import ConfigError, Settings
+from bot.config import STORE_CACHE_DIR, ConfigError, Settings
 from bot.ops.files import make_files_private
 from bot.querylog import backends
 from bot.querylog.cli import add_stats_command
@@ -28,7 +28,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def store_paths(settings: Settings) -> StorePaths:
-    return StorePaths(settings.facts_dir, settings.seeds_dir)
+    return StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir / STORE_CACHE_DIR)
 
 
 def load_service(settings: Settings) -> FactService:

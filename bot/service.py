@@ -6,14 +6,17 @@ end, so a reload in the middle of a query cannot mix two stores.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from bot.query.engine import Engine
-from bot.store import Store, StoreError, StorePaths, collect
+from bot.store import Store, StoreError, StorePaths, compiled
 from bot.store.model import Fact
 from bot.store.problems import Problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,14 @@ class ReloadResult:
         return f"Reload refused, the old store keeps serving. {len(self.problems)} problem(s):\n{shown}{more}"
 
 
+def load_compiled(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
+    """The checked store, from the compiled snapshot when the files are unchanged."""
+    result = compiled.load(paths, paths.cache_dir)
+    facts = len(result.store.facts) if result.store else 0
+    log.info("fact store: %d facts (compiled snapshot: %s)", facts, result.outcome)
+    return result.store, result.problems
+
+
 class FactService:
     def __init__(self, paths: StorePaths, engine: Engine) -> None:
         self.paths = paths
@@ -71,7 +82,7 @@ class FactService:
 
     @classmethod
     def load(cls, paths: StorePaths) -> FactService:
-        store, problems = collect(paths)
+        store, problems = load_compiled(paths)
         if store is None:
             raise StoreError(problems)
         return cls(paths, Engine(store))
@@ -93,7 +104,7 @@ class FactService:
         """
         with self._lock:
             try:
-                store, problems = collect(self.paths)
+                store, problems = load_compiled(self.paths)
                 if store is None:
                     return ReloadResult(ok=False, problems=tuple(problems))
                 if not store.facts and self.store.facts and not force:
