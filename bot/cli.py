@@ -9,7 +9,8 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 from bot.commands import CommandRouter, Reply, source_detail, sources_text
 from bot.config import STORE_CACHE_DIR, ConfigError, Settings
@@ -59,6 +60,27 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
     )
 
 
+# At most this many lines answered per group: a big file piped in is still printed as it goes.
+ASK_BATCH_LINES = 1000
+
+
+def _waiting_lines(stream: BinaryIO) -> Iterator[list[str]]:
+    """Lines of `stream` in groups: each group is what one read found waiting (a person typing
+    gets each line at once; a pipe gets many per group). Invalid UTF-8 becomes U+FFFD."""
+    # read1: at most one read of the pipe, returning what is there (read() would wait to fill)
+    read: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+    pending = b""
+    while True:
+        chunk = read(1 << 16)
+        if not chunk:
+            if pending:
+                yield [decode_bytes(pending).rstrip("\r\n")]
+            return
+        *complete, pending = (pending + chunk).split(b"\n")
+        for start in range(0, len(complete), ASK_BATCH_LINES):
+            yield [decode_bytes(line).rstrip("\r") for line in complete[start : start + ASK_BATCH_LINES]]
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_service(settings).engine
     # Text is made valid here, before the engine, the log or the output sees it: stdin is
@@ -79,14 +101,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(explain(engine, query), flush=True)
         return 0
     try:
-        for query in queries:
-            answer, latency_ms = engine.timed_ask(query)
+        # Lines already waiting on stdin are answered together, their rows committed in one
+        # transaction, and then printed: a line is never printed before its row is committed.
+        batches = _waiting_lines(sys.stdin.buffer) if args.query == ["-"] else iter([list(queries)])
+        for batch in batches:
+            answered = [(query, *engine.timed_ask(query)) for query in batch]
             if querylog is not None:
-                querylog.record(record_for(answer, surface="cli", query=query, latency_ms=latency_ms))
-            if args.json:
-                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(answer_text(answer), flush=True)
+                querylog.record_many(
+                    [record_for(answer, surface="cli", query=query, latency_ms=ms) for query, answer, ms in answered]
+                )
+            out = [
+                json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer_text(answer)
+                for _, answer, _ in answered
+            ]
+            print("\n".join(out), flush=True)
     except BrokenPipeError:
         # the reader went away (`| head`): stop quietly, like other command-line tools
         sys.stderr.close()

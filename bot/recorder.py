@@ -119,6 +119,27 @@ class BlockingQueryLog:
             log.warning("query log is slow or unavailable; rows are kept and written when it is back")
         return committed
 
+    def record_many(self, recs: list[QueryRecord]) -> bool:
+        """Log rows recorded together: they share one group commit. True once all are
+        committed; like `record()`, a slow database stops the waiting, not the rows."""
+        if not recs:
+            return True
+
+        async def write() -> bool:
+            return all(await asyncio.gather(*(self._log.record(rec) for rec in recs)))
+
+        future = asyncio.run_coroutine_threadsafe(write(), self._loop)
+        if not self._patient:
+            return False
+        try:
+            committed = future.result(timeout=RECORD_WAIT_SECONDS + 1.0)
+        except FutureTimeout:
+            committed = False
+        if not committed:
+            self._patient = False
+            log.warning("query log is slow or unavailable; rows are kept and written when it is back")
+        return committed
+
     def close(self) -> None:
         try:
             self._run(self._log.close(), timeout=30)
