@@ -132,6 +132,7 @@ class FactBot(commands.Bot):
         querylog: QueryLog | None,
         *,
         auto_sync: bool = True,
+        **client_options: Any,  # shard_count, shard_ids: see bot/discord_app/shards.py
     ) -> None:
         super().__init__(
             command_prefix=_prefixes,
@@ -143,6 +144,7 @@ class FactBot(commands.Bot):
             tree_cls=FactTree,
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            **client_options,
         )
         self.settings = settings
         self.service = service
@@ -372,5 +374,10 @@ def _cleaning(parse: Any) -> Any:
 def create_bot(
     settings: Settings, service: FactService, querylog: QueryLog | None, *, auto_sync: bool = True
 ) -> FactBot:
-    """The bot as `run_bot` runs it. `querylog=None` runs without logging queries (`factbot sync`)."""
+    """The bot as `run_bot` runs it. `querylog=None` runs without logging queries (`factbot sync`).
+    With FACTBOT_SHARD_COUNT, an AutoShardedBot over this process's shards."""
+    if settings.shard_count is not None:
+        from bot.discord_app.shards import ShardedFactBot
+
+        return ShardedFactBot(settings, service, querylog, auto_sync=auto_sync)
     return FactBot(settings, service, querylog, auto_sync=auto_sync)
