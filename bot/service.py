@@ -56,8 +56,13 @@ class ReloadResult:
     ok: bool
     diff: StoreDiff | None = None
     problems: tuple[Problem, ...] = ()
+    # the other processes' results, one line each, when the reload was broadcast
+    peers: tuple[str, ...] = ()
 
     def summary(self) -> str:
+        return self._own() + ("\nOther processes:\n" + "\n".join(self.peers) if self.peers else "")
+
+    def _own(self) -> str:
         if self.ok and self.diff is not None:
             return "Reloaded the fact store: " + ("no changes" if self.diff.empty else self.diff.summary())
         shown = "\n".join(str(p) for p in self.problems[:15])

@@ -20,9 +20,10 @@ Any other unknown `!word` in a server is ignored: other bots may share the prefi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -45,6 +46,9 @@ from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 from bot.store.problems import Problem
 from bot.textsafety import clean_payload
+
+if TYPE_CHECKING:
+    from bot.discord_app.broadcast import ReloadBroadcast
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +165,8 @@ class FactBot(commands.Bot):
         # Handler tasks (messages, interactions) running now, for an orderly shutdown.
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.accepting = True
+        # set by the runner when the query log is on PostgreSQL (reload reaches every process)
+        self.reload_broadcast: ReloadBroadcast | None = None
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
         self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
@@ -320,12 +326,20 @@ class FactBot(commands.Bot):
 
     # -- operations shared by commands and signals ---------------------------------------
 
-    async def reload_store(self, trigger: str, *, force: bool = False) -> ReloadResult:
+    async def reload_store(self, trigger: str, *, force: bool = False, broadcast: bool = True) -> ReloadResult:
         """Load and check the whole store off the event loop; swap only if clean.
 
         Never raises: whatever goes wrong, the old store keeps serving and the result
-        says why (the admin sees it, SIGHUP logs it).
+        says why (the admin sees it, SIGHUP logs it). With `reload_broadcast` set (the
+        query log on PostgreSQL) and `broadcast`, every other process reloads too and
+        the result lists theirs (bot/discord_app/broadcast.py).
         """
+        result = await self._reload_here(trigger, force=force)
+        if broadcast and self.reload_broadcast is not None:
+            result = dataclasses.replace(result, peers=await self.reload_broadcast.ask_others(trigger, force))
+        return result
+
+    async def _reload_here(self, trigger: str, *, force: bool) -> ReloadResult:
         async with self._reload_lock:
             try:
                 result = await asyncio.to_thread(self.service.reload, force=force)

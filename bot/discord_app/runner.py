@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -31,7 +33,7 @@ from bot.discord_app.sync import SyncResult
 from bot.ops.http import ListenError
 from bot.querylog import QueryLogError
 from bot.querylog.backends import open_query_log
-from bot.service import FactService
+from bot.service import FactService, ReloadResult
 from bot.store import StoreError, StorePaths
 
 log = logging.getLogger("factbot.discord")
@@ -133,7 +135,7 @@ async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: Fac
             return EXIT_FAILED
         try:
             bot = create_bot(settings, service, querylog)
-            async with _ops_listener(bot, settings):
+            async with _ops_listener(bot, settings), _reload_broadcast(bot, settings):
                 return await _run_until_stopped(bot, settings.token, stop or asyncio.Event())
         except ListenError as exc:  # the metrics port is taken or cannot be bound
             log.error("%s", exc)
@@ -141,6 +143,40 @@ async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: Fac
         finally:
             await querylog.close()
             log.info("query log closed")
+
+
+def process_name(settings: Settings) -> str:
+    """How a process names itself in a combined reload reply."""
+    shards = ""
+    if settings.shard_ids is not None:
+        shards = f" shards {','.join(map(str, settings.shard_ids))}"
+    return f"{socket.gethostname()}:{os.getpid()}{shards}"
+
+
+@contextlib.asynccontextmanager
+async def _reload_broadcast(bot: FactBot, settings: Settings) -> AsyncIterator[None]:
+    """With PostgreSQL, `!reload` in any process reaches every process (LISTEN/NOTIFY)."""
+    if not settings.database_url:
+        yield
+        return
+    from bot.discord_app.broadcast import ReloadBroadcast
+
+    async def reload_here(trigger: str, force: bool) -> ReloadResult:
+        return await bot.reload_store(trigger, force=force, broadcast=False)
+
+    broadcast = ReloadBroadcast(settings.database_url, process_name(settings), reload_here)
+    try:
+        await broadcast.start()
+    except Exception as exc:  # asyncpg's errors, OSError: the bot runs on, reload stays local
+        log.warning("reload broadcast unavailable (%s: %s); !reload reloads this process only", type(exc).__name__, exc)
+        yield
+        return
+    bot.reload_broadcast = broadcast
+    try:
+        yield
+    finally:
+        bot.reload_broadcast = None
+        await broadcast.close()
 
 
 @contextlib.asynccontextmanager
@@ -208,7 +244,8 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
     reloads: set[asyncio.Task[object]] = set()
 
     def reload() -> None:
-        task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP"))
+        # each process gets its own SIGHUP: no broadcast
+        task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP", broadcast=False))
         reloads.add(task)  # keep a reference until it is done
         task.add_done_callback(_reload_done(reloads))
 

@@ -33,8 +33,8 @@ GUILD_ON_1 = FakeGuild(
 
 
 @asynccontextmanager
-async def shard_process(fake: FakeDiscord, data_dir: Path, ids: str) -> AsyncIterator[Path]:
-    data_dir.mkdir()
+async def shard_process(fake: FakeDiscord, data_dir: Path, ids: str, **extra_env: str) -> AsyncIterator[Path]:
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DISCORD_TOKEN": fake.config.token,
@@ -48,6 +48,7 @@ async def shard_process(fake: FakeDiscord, data_dir: Path, ids: str) -> AsyncIte
     }
     env.pop("FACTBOT_DB", None)
     env.pop("FACTBOT_DATABASE_URL", None)
+    env.update(extra_env)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=data_dir, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
@@ -64,6 +65,19 @@ async def shard_process(fake: FakeDiscord, data_dir: Path, ids: str) -> AsyncIte
                 await process.wait()
 
 
+async def both_ready(fake: FakeDiscord) -> None:
+    gateway = fake._gateway
+    await fake.world.changes.wait_for(
+        lambda: True if sum(1 for s in gateway.live_sessions if s.conn is not None) >= 2 else None,
+        timeout=60,
+        describe=lambda: "two shard sessions connected",
+    )
+    # a first answer on each side proves both stores are loaded
+    for guild in (GUILD_ON_0, GUILD_ON_1):
+        await fake.send_message("!trade xizang 2023 warmup", channel_id=guild.channel_id)
+        await fake.wait_for_reply(guild.channel_id, timeout=30)
+
+
 def logged(db: Path) -> list[tuple[int | None, str]]:
     with sqlite3.connect(db) as conn:
         return [(g, q) for g, q in conn.execute("SELECT guild_id, query FROM queries")]
@@ -74,16 +88,7 @@ async def test_two_processes_split_the_guilds_by_shard_and_only_shard_0_answers_
     async with FakeDiscord(FakeConfig(guilds=(GUILD_ON_0, GUILD_ON_1))) as fake, AsyncExitStack() as stack:
         db0 = await stack.enter_async_context(shard_process(fake, tmp_path / "p0", "0"))
         db1 = await stack.enter_async_context(shard_process(fake, tmp_path / "p1", "1"))
-        gateway = fake._gateway
-        await fake.world.changes.wait_for(
-            lambda: True if sum(1 for s in gateway.live_sessions if s.conn is not None) >= 2 else None,
-            timeout=60,
-            describe=lambda: "two shard sessions connected",
-        )
-        # a first answer on each side proves both stores are loaded
-        for guild in (GUILD_ON_0, GUILD_ON_1):
-            await fake.send_message("!trade xizang 2023 warmup", channel_id=guild.channel_id)
-            await fake.wait_for_reply(guild.channel_id, timeout=30)
+        await both_ready(fake)
 
         sent = {
             await fake.send_message("!trade xizang 2023 g0", channel_id=GUILD_ON_0.channel_id): "g0",
