@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.discord_app.shards import shard_of
@@ -78,6 +80,12 @@ async def both_ready(fake: FakeDiscord) -> None:
         await fake.wait_for_reply(guild.channel_id, timeout=30)
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def logged(db: Path) -> list[tuple[int | None, str]]:
     with sqlite3.connect(db) as conn:
         return [(g, q) for g, q in conn.execute("SELECT guild_id, query FROM queries")]
@@ -86,7 +94,10 @@ def logged(db: Path) -> list[tuple[int | None, str]]:
 async def test_two_processes_split_the_guilds_by_shard_and_only_shard_0_answers_dms(tmp_path: Path) -> None:
     assert (shard_of(GUILD_ON_0.id, 2), shard_of(GUILD_ON_1.id, 2)) == (0, 1)
     async with FakeDiscord(FakeConfig(guilds=(GUILD_ON_0, GUILD_ON_1))) as fake, AsyncExitStack() as stack:
-        db0 = await stack.enter_async_context(shard_process(fake, tmp_path / "p0", "0"))
+        port = _free_port()
+        db0 = await stack.enter_async_context(
+            shard_process(fake, tmp_path / "p0", "0", FACTBOT_METRICS_PORT=str(port))
+        )
         db1 = await stack.enter_async_context(shard_process(fake, tmp_path / "p1", "1"))
         await both_ready(fake)
 
@@ -103,6 +114,10 @@ async def test_two_processes_split_the_guilds_by_shard_and_only_shard_0_answers_
         replies = [p.reference_id for p in fake.posted if p.reference_id in sent]
         assert sorted(replies) == sorted(sent)  # each guild message answered exactly once
         assert len([p for p in fake.posted if p.channel_id == dm_channel]) == 1  # and the DM once
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as response:
+            metrics = await response.text()
+        assert 'factbot_shard_guilds{shard="0"} 1.0' in metrics
+        assert 'factbot_shard_latency_seconds{shard="0"}' in metrics and 'shard="1"' not in metrics
 
     zero, one = logged(db0), logged(db1)
     assert {q.rsplit(" ", 1)[-1] for _, q in zero} == {"warmup", "g0", "dm"}
