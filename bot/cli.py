@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 from bot.commands import CommandRouter, Reply, source_detail, sources_text
-from bot.config import STORE_CACHE_DIR, ConfigError, Settings
+from bot.config import ConfigError, Settings
 from bot.ops.files import make_files_private
 from bot.querylog import backends
 from bot.querylog.cli import add_stats_command
@@ -29,7 +29,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def store_paths(settings: Settings) -> StorePaths:
-    return StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir / STORE_CACHE_DIR)
+    return StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir)
 
 
 def load_service(settings: Settings) -> FactService:

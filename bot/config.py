@@ -20,8 +20,6 @@ from bot.locations import CHECKOUT_ROOT, StoreNotFoundError, default_data_dir, d
 # Kept for callers that still import it: the repository root when run from a checkout.
 PROJECT_ROOT = CHECKOUT_ROOT
 DB_FILE = "factbot.sqlite3"
-# The compiled fact store snapshot (bot/store/compiled.py), inside the data dir.
-STORE_CACHE_DIR = "store-cache"
 DEFAULT_METRICS_BIND = "127.0.0.1"
 
 log = logging.getLogger(__name__)

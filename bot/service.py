@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from bot.query.engine import Engine
-from bot.store import Store, StoreError, StorePaths, compiled
+from bot.store import Store, StoreError, StorePaths, collect, compiled
 from bot.store.model import Fact
 from bot.store.problems import Problem
 
@@ -72,7 +72,8 @@ class ReloadResult:
 
 def load_compiled(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
     """The checked store, from the compiled snapshot when the files are unchanged."""
-    result = compiled.load(paths, paths.cache_dir)
+    # `collect` looked up here at call time: the full load and check, when the snapshot misses
+    result = compiled.load(paths, paths.cache_dir, full_load=collect)
     facts = len(result.store.facts) if result.store else 0
     log.info("fact store: %d facts (compiled snapshot: %s)", facts, result.outcome)
     return result.store, result.problems

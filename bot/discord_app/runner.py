@@ -26,7 +26,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.config import STORE_CACHE_DIR, Settings
+from bot.config import Settings
 from bot.discord_app.client import FactBot, create_bot
 from bot.discord_app.ops import ops_server
 from bot.discord_app.sync import SyncResult
@@ -80,7 +80,7 @@ def discord_endpoints(settings: Settings) -> Iterator[None]:
 
 
 def load_service(settings: Settings) -> FactService:
-    paths = StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir / STORE_CACHE_DIR)
+    paths = StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir)
     return FactService.load(paths)
 
 

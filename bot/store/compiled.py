@@ -34,7 +34,7 @@ import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -124,7 +124,8 @@ def content_hash(files: list[Path]) -> str:
 def snapshot_path(paths: StorePaths, cache_dir: Path) -> Path:
     # one snapshot per store location, so two stores never overwrite each other's
     where = hashlib.sha256(f"{paths.facts_dir.resolve()}\0{paths.seeds_dir.resolve()}".encode()).hexdigest()[:16]
-    return cache_dir / f"store-{where}.pickle"
+    # a file directly in the data dir (mode 0600 like everything there), not a subdirectory
+    return cache_dir / f"store-{where}.snapshot"
 
 
 def _read(path: Path) -> Compiled | None:
@@ -165,12 +166,17 @@ def _write(path: Path, compiled: Compiled) -> None:
         log.warning("cannot write the store snapshot %s (%s); the next start loads the YAML again", path, exc)
 
 
-def load(paths: StorePaths, cache_dir: Path | None) -> LoadResult:
+FullLoad = Callable[[StorePaths], tuple[Store | None, list[Problem]]]
+
+
+def load(paths: StorePaths, cache_dir: Path | None, *, full_load: FullLoad | None = None) -> LoadResult:
     """The checked store: from the snapshot when its inputs are unchanged, else the full
-    load and check (then compiled for next time). `cache_dir=None`: no snapshot at all."""
+    load and check (`full_load`, by default `collect`), then compiled for next time.
+    `cache_dir=None`: no snapshot at all."""
+    full_load = full_load or collect
     if cache_dir is None:
         with gc_paused():
-            store, problems = collect(paths)
+            store, problems = full_load(paths)
         return LoadResult(store, problems, "off")
     target = snapshot_path(paths, cache_dir)
     files = input_files(paths)
@@ -194,7 +200,7 @@ def load(paths: StorePaths, cache_dir: Path | None) -> LoadResult:
         # before the load: a file edited while it is read makes the next start a miss, not a false hit
         digest = content_hash(files)
     with gc_paused():
-        store, problems = collect(paths)
+        store, problems = full_load(paths)
     if store is not None:
         _write(target, Compiled(FORMAT, _version(), key, digest, store))
     return LoadResult(store, problems, outcome)
