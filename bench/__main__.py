@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.bench_store",
     "bench.bench_ask",
     "bench.bench_querylog",
+    "bench.bench_querylog_pg",
     "bench.bench_roundtrip",
 )
 
