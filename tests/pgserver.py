@@ -59,6 +59,18 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _children_of(pid: int) -> list[int]:
+    """The direct children of `pid`, from /proc (no procps needed on a bare machine)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat_file.parent.name))
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,11 +142,11 @@ class PgServer:
         pid = int((self.data / "postmaster.pid").read_text().split()[0])
         # Its backends too (listed before it dies, while they are still its children),
         # so that no client connection is served on by an orphan.
-        listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+        children = _children_of(pid)
         os.kill(pid, signal.SIGKILL)
-        for child in listed.stdout.split():
+        for child in children:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(int(child), signal.SIGKILL)
+                os.kill(child, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
