@@ -12,7 +12,7 @@ of them alike):
 
 At 1M facts the GC-on baseline takes about five minutes on 2 cores, so it runs only
 with FACTBOT_BENCH_FULL=1; the 100k store gives the ratio in every run. The synthetic
-stores are generated once into `.bench-cache/` (about 400 MB for 1M) and reused.
+stores are generated once into `.bench-cache/` (about 800 MB with their snapshots) and reused.
 """
 
 from __future__ import annotations
