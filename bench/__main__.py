@@ -6,7 +6,14 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("bench.bench_engine", "bench.bench_querylog", "bench.bench_roundtrip")
+BENCHMARKS = (
+    "bench.bench_engine",
+    "bench.bench_store",
+    "bench.bench_ask",
+    "bench.bench_querylog",
+    "bench.bench_querylog_pg",
+    "bench.bench_roundtrip",
+)
 
 
 def main(names: list[str]) -> int:

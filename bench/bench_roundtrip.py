@@ -39,7 +39,7 @@ import discord
 
 from bench.bench_roundtrip_bare import REPLY_TIMEOUT, make_bare_bot, measure_roundtrips, timed
 from bot.config import Settings
-from bot.discord_app.client import create_bot
+from bot.discord_app.factory import create_bot
 from bot.querylog import QueryLog
 from bot.service import FactService
 from bot.store import StorePaths

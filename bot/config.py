@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -58,6 +59,41 @@ def _port(raw: str, name: str) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"{name} must be a TCP port between 0 and 65535, not {port}")
     return port
+
+
+def _database_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    if not raw.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("FACTBOT_DATABASE_URL must be a postgresql:// URL (unset it to use SQLite)")
+    return raw
+
+
+def _shard_ids(raw: str) -> tuple[int, ...]:
+    """`0-3`, `0,2,4` or `0-1,4`: the shards this process runs."""
+    ids: list[int] = []
+    for part in raw.replace(" ", "").split(","):
+        first, sep, last = part.partition("-")
+        if not first.isdigit() or (sep and not last.isdigit()):
+            raise ConfigError(f"FACTBOT_SHARD_IDS must be a range like 0-3 or a list like 0,2,4, not {raw!r}")
+        ids.extend(range(int(first), int(last) + 1) if sep else [int(first)])
+    if not ids or len(set(ids)) != len(ids):
+        raise ConfigError(f"FACTBOT_SHARD_IDS names no shard or one twice: {raw!r}")
+    return tuple(sorted(ids))
+
+
+def _shards(count_raw: str | None, ids_raw: str | None) -> dict[str, Any]:
+    if count_raw is None:
+        if ids_raw is not None:
+            raise ConfigError("FACTBOT_SHARD_IDS needs FACTBOT_SHARD_COUNT (the total over every process)")
+        return {"shard_count": None, "shard_ids": None}
+    count = _int(count_raw, "FACTBOT_SHARD_COUNT")
+    if count < 1:
+        raise ConfigError("FACTBOT_SHARD_COUNT must be at least 1")
+    ids = _shard_ids(ids_raw) if ids_raw is not None else tuple(range(count))
+    if ids[-1] >= count:
+        raise ConfigError(f"FACTBOT_SHARD_IDS has shard {ids[-1]}, beyond FACTBOT_SHARD_COUNT={count} (ids start at 0)")
+    return {"shard_count": count, "shard_ids": ids}
 
 
 def _default_facts_dir() -> Path:
@@ -114,6 +150,12 @@ class Settings:
     # per-user query budget (rate queries per `cooldown_per` seconds); rate 0 turns it off
     cooldown_rate: int = 5
     cooldown_per: float = 10.0
+    # FACTBOT_DATABASE_URL: the query log on PostgreSQL (postgresql://...); None is SQLite at
+    # db_path. repr=False: the URL may carry a password.
+    database_url: str | None = field(default=None, repr=False)
+    # FACTBOT_SHARD_COUNT / FACTBOT_SHARD_IDS: None is one process, Discord's recommended count
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -160,4 +202,6 @@ class Settings:
             metrics_bind=get("FACTBOT_METRICS_BIND") or DEFAULT_METRICS_BIND,
             cooldown_rate=cooldown_rate,
             cooldown_per=cooldown_per,
+            database_url=_database_url(get("FACTBOT_DATABASE_URL")),
+            **_shards(get("FACTBOT_SHARD_COUNT"), get("FACTBOT_SHARD_IDS")),
         )

@@ -6,14 +6,17 @@ end, so a reload in the middle of a query cannot mix two stores.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from bot.query.engine import Engine
-from bot.store import Store, StoreError, StorePaths, collect
+from bot.store import Store, StoreError, StorePaths, collect, compiled
 from bot.store.model import Fact
 from bot.store.problems import Problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,27 @@ class ReloadResult:
     ok: bool
     diff: StoreDiff | None = None
     problems: tuple[Problem, ...] = ()
+    # the other processes' results, one line each, when the reload was broadcast
+    peers: tuple[str, ...] = ()
 
     def summary(self) -> str:
+        return self._own() + ("\nOther processes:\n" + "\n".join(self.peers) if self.peers else "")
+
+    def _own(self) -> str:
         if self.ok and self.diff is not None:
             return "Reloaded the fact store: " + ("no changes" if self.diff.empty else self.diff.summary())
         shown = "\n".join(str(p) for p in self.problems[:15])
         more = f"\n... and {len(self.problems) - 15} more" if len(self.problems) > 15 else ""
         return f"Reload refused, the old store keeps serving. {len(self.problems)} problem(s):\n{shown}{more}"
+
+
+def load_compiled(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
+    """The checked store, from the compiled snapshot when the files are unchanged."""
+    # `collect` looked up here at call time: the full load and check, when the snapshot misses
+    result = compiled.load(paths, paths.cache_dir, full_load=collect)
+    facts = len(result.store.facts) if result.store else 0
+    log.debug("fact store: %d facts (compiled snapshot: %s)", facts, result.outcome)
+    return result.store, result.problems
 
 
 class FactService:
@@ -71,7 +88,7 @@ class FactService:
 
     @classmethod
     def load(cls, paths: StorePaths) -> FactService:
-        store, problems = collect(paths)
+        store, problems = load_compiled(paths)
         if store is None:
             raise StoreError(problems)
         return cls(paths, Engine(store))
@@ -93,7 +110,7 @@ class FactService:
         """
         with self._lock:
             try:
-                store, problems = collect(self.paths)
+                store, problems = load_compiled(self.paths)
                 if store is None:
                     return ReloadResult(ok=False, problems=tuple(problems))
                 if not store.facts and self.store.facts and not force:

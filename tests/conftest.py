@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from tests.fakediscord import FakeDiscord
+from tests.pgserver import PgServer, running_server
 
 
 @pytest.fixture
@@ -24,3 +25,11 @@ def _restore_umask() -> Iterator[None]:
     os.umask(old)
     yield
     os.umask(old)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server for the whole session (skips, with the reason, where none
+    can be had; fails instead when FACTBOT_REQUIRE_POSTGRES=1, as in CI)."""
+    with running_server() as server:
+        yield server

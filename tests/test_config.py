@@ -104,3 +104,43 @@ def test_an_unreadable_dotenv_is_one_warning_and_the_environment_still_applies(
     assert settings.prefix == "!" and settings.admin_ids == frozenset({42})
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and str(env_file) in warnings[0] and "Permission denied" in warnings[0]
+
+
+def test_shard_settings_read_ranges_and_lists() -> None:
+    base = {"FACTBOT_DATA_DIR": "/tmp/x"}
+    assert Settings.from_env({**base}, env_file=Path("/nonexistent")).shard_count is None
+    s = Settings.from_env(
+        {**base, "FACTBOT_SHARD_COUNT": "8", "FACTBOT_SHARD_IDS": "0-1,4"}, env_file=Path("/nonexistent")
+    )
+    assert (s.shard_count, s.shard_ids) == (8, (0, 1, 4))
+    s = Settings.from_env({**base, "FACTBOT_SHARD_COUNT": "2"}, env_file=Path("/nonexistent"))
+    assert s.shard_ids == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "message"),
+    [
+        ("2", "0-2", "beyond FACTBOT_SHARD_COUNT=2"),
+        ("4", "a-b", "range like 0-3"),
+        (None, "0-1", "needs FACTBOT_SHARD_COUNT"),
+        ("4", "1,1", "one twice"),
+    ],
+)
+def test_bad_shard_settings_say_what_is_wrong(count: str | None, ids: str, message: str) -> None:
+    env = {"FACTBOT_DATA_DIR": "/tmp/x", "FACTBOT_SHARD_IDS": ids}
+    if count is not None:
+        env["FACTBOT_SHARD_COUNT"] = count
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env, env_file=Path("/nonexistent"))
+
+
+def test_a_database_url_must_be_postgresql_and_is_never_in_the_repr() -> None:
+    s = Settings.from_env(
+        {"FACTBOT_DATA_DIR": "/tmp/x", "FACTBOT_DATABASE_URL": "postgresql://u:secret@h/db"},
+        env_file=Path("/nonexistent"),
+    )
+    assert s.database_url == "postgresql://u:secret@h/db" and "secret" not in repr(s)
+    with pytest.raises(ConfigError, match="postgresql://"):
+        Settings.from_env(
+            {"FACTBOT_DATA_DIR": "/tmp/x", "FACTBOT_DATABASE_URL": "mysql://x"}, env_file=Path("/nonexistent")
+        )

@@ -10,7 +10,8 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 from bot.answer import Status
 from bot.app.commands import CommandRouter, source_detail, sources_text
@@ -18,6 +19,7 @@ from bot.app.pipeline import Pipeline, Request
 from bot.config import ConfigError, Settings
 from bot.infra.textsafety import clean_text, decode_bytes
 from bot.ops.files import make_files_private
+from bot.querylog import backends
 from bot.querylog.blocking import BlockingQueryLog
 from bot.querylog.cli import add_stats_command
 from bot.render.text import answer_text
@@ -30,7 +32,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def store_paths(settings: Settings) -> StorePaths:
-    return StorePaths(settings.facts_dir, settings.seeds_dir)
+    return StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir)
 
 
 def load_service(settings: Settings) -> FactService:
@@ -54,7 +56,10 @@ def open_query_log(settings: Settings) -> BlockingQueryLog | None:
     if os.environ.get("FACTBOT_NO_QUERY_LOG") == "1":
         return None
     return BlockingQueryLog.open(
-        settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
+        settings.db_path,
+        raw_user_ids=settings.log_raw_user_ids,
+        retention_days=settings.log_retention_days,
+        opener=lambda: backends.open_query_log(settings),
     )
 
 
@@ -70,6 +75,27 @@ def _quiet_broken_pipe() -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+# At most this many lines answered per group: a big file piped in is still printed as it goes.
+ASK_BATCH_LINES = 1000
+
+
+def _waiting_lines(stream: BinaryIO) -> Iterator[list[str]]:
+    """Lines of `stream` in groups: each group is what one read found waiting (a person typing
+    gets each line at once; a pipe gets many per group). Invalid UTF-8 becomes U+FFFD."""
+    # read1: at most one read of the pipe, returning what is there (read() would wait to fill)
+    read: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+    pending = b""
+    while True:
+        chunk = read(1 << 16)
+        if not chunk:
+            if pending:
+                yield [decode_bytes(pending).rstrip("\r\n")]
+            return
+        *complete, pending = (pending + chunk).split(b"\n")
+        for start in range(0, len(complete), ASK_BATCH_LINES):
+            yield [decode_bytes(line).rstrip("\r") for line in complete[start : start + ASK_BATCH_LINES]]
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -98,16 +124,26 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     pipeline = Pipeline(CommandRouter(service, settings.prefix), querylog)
     code = EXIT_ANSWERED
     try:
-        for query in queries:
-            outcome = pipeline.handle(Request.question(query, "cli"))
-            answer = outcome.answer
-            if answer is None:  # a bug while answering: the apology, and a failure
-                print(f"factbot ask: could not answer {query[:80]!r}: {outcome.error!r}", file=sys.stderr)
-                code = 1
-                continue
-            print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer_text(answer), flush=True)
-            if not batch:
-                code = EXIT_BY_STATUS[answer.status]
+        # Lines already waiting on stdin are answered together, their rows committed in one
+        # group, and then printed: a line is never printed before its row is committed.
+        groups = _waiting_lines(sys.stdin.buffer) if batch else iter([list(queries)])
+        for group in groups:
+            outcomes = [pipeline.answer(Request.question(query, "cli")) for query in group]
+            if querylog is not None:
+                querylog.record_many([outcome.record for outcome in outcomes])
+            lines = []
+            for outcome in outcomes:
+                answer = outcome.answer
+                if answer is None:  # a bug while answering: the apology, and a failure
+                    print(f"factbot ask: could not answer {outcome.request.text[:80]!r}: {outcome.error!r}",
+                          file=sys.stderr)
+                    code = 1
+                    continue
+                lines.append(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer_text(answer))
+                if not batch:
+                    code = EXIT_BY_STATUS[answer.status]
+            if lines:
+                print("\n".join(lines), flush=True)
     except BrokenPipeError:
         _quiet_broken_pipe()
     finally:

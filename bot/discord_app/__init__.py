@@ -8,7 +8,7 @@ into an embed or plain text that Discord accepts.
 Modules, one job each:
 
     runner.py        `run_bot(settings)`: endpoints, logging, signals, start-up errors
-    client.py        `FactBot` and `create_bot(...)`: intents, prefixes, error hooks
+    client.py        `FactBot`: intents, prefixes, error hooks; factory.py `create_bot(...)`
     context.py       `FactContext.safe_send` and `respond()` for interactions
     queries.py       one query: pipeline, query-log row, then the rendered reply
     params.py        place, metric, period (and flags): transformer + converter with autocomplete

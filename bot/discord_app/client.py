@@ -1,6 +1,6 @@
 """`FactBot`: the discord.py bot, with the core and the query log injected.
 
-`create_bot(settings, service, querylog)` is the one way to build it; the
+`bot.discord_app.factory.create_bot(settings, service, querylog)` is the one way to build it; the
 runner and the end-to-end tests both use it, so the tests run the bot exactly
 as production configures it (intents, prefixes, mentions, error handling).
 
@@ -20,9 +20,10 @@ Any other unknown `!word` in a server is ignored: other bots may share the prefi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -49,6 +50,9 @@ from bot.ops.metrics import QueryMetrics
 from bot.querylog import QueryLog
 from bot.service import FactService, ReloadResult
 from bot.store.problems import Problem
+
+if TYPE_CHECKING:
+    from bot.discord_app.broadcast import ReloadBroadcast
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +165,7 @@ class FactBot(commands.Bot):
         querylog: QueryLog | None,
         *,
         auto_sync: bool = True,
+        **client_options: Any,  # shard_count, shard_ids: see bot/discord_app/shards.py
     ) -> None:
         _no_voice_warnings()
         super().__init__(
@@ -173,6 +178,7 @@ class FactBot(commands.Bot):
             tree_cls=FactTree,
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            **client_options,
         )
         self.settings = settings
         self.service = service
@@ -194,6 +200,8 @@ class FactBot(commands.Bot):
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.accepting = True
         self.slash_first = False  # set when Discord has not enabled the Message Content intent
+        # set by the runner when the query log is on PostgreSQL (reload reaches every process)
+        self.reload_broadcast: ReloadBroadcast | None = None
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
         self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
@@ -409,12 +417,20 @@ class FactBot(commands.Bot):
 
     # -- operations shared by commands and signals ---------------------------------------
 
-    async def reload_store(self, trigger: str, *, force: bool = False) -> ReloadResult:
+    async def reload_store(self, trigger: str, *, force: bool = False, broadcast: bool = True) -> ReloadResult:
         """Load and check the whole store off the event loop; swap only if clean.
 
         Never raises: whatever goes wrong, the old store keeps serving and the result
-        says why (the admin sees it, SIGHUP logs it).
+        says why (the admin sees it, SIGHUP logs it). With `reload_broadcast` set (the
+        query log on PostgreSQL) and `broadcast`, every other process reloads too and
+        the result lists theirs (bot/discord_app/broadcast.py).
         """
+        result = await self._reload_here(trigger, force=force)
+        if broadcast and self.reload_broadcast is not None:
+            result = dataclasses.replace(result, peers=await self.reload_broadcast.ask_others(trigger, force))
+        return result
+
+    async def _reload_here(self, trigger: str, *, force: bool) -> ReloadResult:
         async with self._reload_lock:
             try:
                 result = await asyncio.to_thread(self.service.reload, force=force)
@@ -460,8 +476,3 @@ def _cleaning(parse: Any) -> Any:
     return parse_clean
 
 
-def create_bot(
-    settings: Settings, service: FactService, querylog: QueryLog | None, *, auto_sync: bool = True
-) -> FactBot:
-    """The bot as `run_bot` runs it. `querylog=None` runs without logging queries (`factbot sync`)."""
-    return FactBot(settings, service, querylog, auto_sync=auto_sync)

@@ -23,7 +23,14 @@ def live_state(bot: FactBot) -> LiveState:
         log_pending=lambda: querylog.pending if querylog else 0,
         log_spooled=lambda: querylog.spooled if querylog else 0,
         log_dropped=lambda: querylog.dropped if querylog else 0,
+        shards=lambda: shard_report(bot),
     )
+
+
+def shard_report(bot: FactBot) -> list[tuple[int, float, int]]:
+    """(shard id, latency s, guilds) per shard this process runs; empty when not sharded."""
+    report = getattr(bot, "shard_report", None)
+    return list(report()) if callable(report) else []
 
 
 def gateway_connected(bot: FactBot) -> bool:

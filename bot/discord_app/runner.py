@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -25,12 +27,14 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.discord_app.client import FactBot, create_bot
+from bot.discord_app.client import FactBot
+from bot.discord_app.factory import create_bot
 from bot.discord_app.ops import ops_server
 from bot.discord_app.sync import SyncResult
 from bot.ops.http import ListenError
-from bot.querylog import QueryLog, QueryLogError
-from bot.service import FactService
+from bot.querylog import QueryLogError
+from bot.querylog.backends import open_query_log
+from bot.service import FactService, ReloadResult
 from bot.store import StoreError, StorePaths
 
 log = logging.getLogger("factbot.discord")
@@ -77,7 +81,8 @@ def discord_endpoints(settings: Settings) -> Iterator[None]:
 
 
 def load_service(settings: Settings) -> FactService:
-    return FactService.load(StorePaths(settings.facts_dir, settings.seeds_dir))
+    paths = StorePaths(settings.facts_dir, settings.seeds_dir, cache_dir=settings.data_dir)
+    return FactService.load(paths)
 
 
 def run_bot(settings: Settings) -> int:
@@ -125,15 +130,13 @@ async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: Fac
                 log.error("the fact store cannot be loaded: %s; run 'factbot check' for the full list", exc)
                 return EXIT_FAILED
         try:
-            querylog = await QueryLog.open(
-                settings.db_path, raw_user_ids=settings.log_raw_user_ids, retention_days=settings.log_retention_days
-            )
+            querylog = await open_query_log(settings)  # SQLite, or PostgreSQL with FACTBOT_DATABASE_URL
         except QueryLogError as exc:  # a file from a newer factbot, or an unreadable user-id key
             log.error("cannot open the query log: %s", exc)
             return EXIT_FAILED
         try:
             bot = create_bot(settings, service, querylog)
-            async with _ops_listener(bot, settings):
+            async with _ops_listener(bot, settings), _reload_broadcast(bot, settings):
                 return await _run_until_stopped(bot, settings.token, stop or asyncio.Event())
         except ListenError as exc:  # the metrics port is taken or cannot be bound
             log.error("%s", exc)
@@ -141,6 +144,40 @@ async def _serve(settings: Settings, *, stop: asyncio.Event | None, service: Fac
         finally:
             await querylog.close()
             log.info("query log closed")
+
+
+def process_name(settings: Settings) -> str:
+    """How a process names itself in a combined reload reply."""
+    shards = ""
+    if settings.shard_ids is not None:
+        shards = f" shards {','.join(map(str, settings.shard_ids))}"
+    return f"{socket.gethostname()}:{os.getpid()}{shards}"
+
+
+@contextlib.asynccontextmanager
+async def _reload_broadcast(bot: FactBot, settings: Settings) -> AsyncIterator[None]:
+    """With PostgreSQL, `!reload` in any process reaches every process (LISTEN/NOTIFY)."""
+    if not settings.database_url:
+        yield
+        return
+    from bot.discord_app.broadcast import ReloadBroadcast
+
+    async def reload_here(trigger: str, force: bool) -> ReloadResult:
+        return await bot.reload_store(trigger, force=force, broadcast=False)
+
+    broadcast = ReloadBroadcast(settings.database_url, process_name(settings), reload_here)
+    try:
+        await broadcast.start()
+    except Exception as exc:  # asyncpg's errors, OSError: the bot runs on, reload stays local
+        log.warning("reload broadcast unavailable (%s: %s); !reload reloads this process only", type(exc).__name__, exc)
+        yield
+        return
+    bot.reload_broadcast = broadcast
+    try:
+        yield
+    finally:
+        bot.reload_broadcast = None
+        await broadcast.close()
 
 
 @contextlib.asynccontextmanager
@@ -208,7 +245,8 @@ def _install_signals(loop: asyncio.AbstractEventLoop, bot: FactBot, stop: asynci
     reloads: set[asyncio.Task[object]] = set()
 
     def reload() -> None:
-        task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP"))
+        # each process gets its own SIGHUP: no broadcast
+        task: asyncio.Task[object] = asyncio.create_task(bot.reload_store("SIGHUP", broadcast=False))
         reloads.add(task)  # keep a reference until it is done
         task.add_done_callback(_reload_done(reloads))
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.querylog.schema import SERVER_SETTINGS_DDL
+
 log = logging.getLogger(__name__)
 
 MAX_PREFIX_CHARS = 5
@@ -65,6 +67,9 @@ class ServerSettings:
     async def open(cls, db_path: Path) -> ServerSettings:
         conn = await aiosqlite.connect(db_path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
         try:
+            # the SQLite query log's v4 migration made the table; with the log on PostgreSQL
+            # the local file is the bot's own, and the table is made here
+            await conn.execute(SERVER_SETTINGS_DDL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
             async with conn.execute("SELECT guild_id, prefix, channels, ephemeral FROM server_settings") as cursor:
                 rows = {int(r[0]): _config(r) for r in await cursor.fetchall()}
         except Exception:

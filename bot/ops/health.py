@@ -69,6 +69,33 @@ async def check_database(db_path: Path, *, raw_user_ids: bool) -> Check:
     return Check("database", True, f"{db_path} opens, is migrated and writable")
 
 
+async def check_postgres(dsn: str) -> Check:
+    """Connect, migrate, and write in a transaction that is rolled back."""
+    import asyncpg
+
+    from bot.querylog import pgschema
+    from bot.querylog.postgres import CONNECT_TIMEOUT_SECONDS, DB_ERRORS, redact
+
+    where = redact(dsn)
+    failures: tuple[type[Exception], ...] = (*DB_ERRORS, QueryLogError)
+    try:
+        conn = await asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            await pgschema.migrate(conn)
+            tx = conn.transaction()
+            await tx.start()
+            try:
+                # a server can accept connections and still refuse writes (read-only replica, full disk)
+                await conn.execute("INSERT INTO autocomplete (day, count) VALUES ('health', 0) ON CONFLICT DO NOTHING")
+            finally:
+                await tx.rollback()
+        finally:
+            await conn.close(timeout=2)
+    except failures as exc:
+        return Check("database", False, f"{where}: {type(exc).__name__}: {exc}")
+    return Check("database", True, f"{where} answers, is migrated and writable")
+
+
 def check_live(settings: Settings) -> Check:
     """The running bot's own view (gateway, store, log), from its /healthz endpoint."""
     if settings.metrics_port is None:
@@ -92,7 +119,11 @@ def check_live(settings: Settings) -> Check:
 def run_checks(settings: Settings, *, live: bool) -> list[Check]:
     checks = [
         check_store(StorePaths(settings.facts_dir, settings.seeds_dir)),
-        asyncio.run(check_database(settings.db_path, raw_user_ids=settings.log_raw_user_ids)),
+        asyncio.run(
+            check_postgres(settings.database_url)
+            if settings.database_url
+            else check_database(settings.db_path, raw_user_ids=settings.log_raw_user_ids)
+        ),
     ]
     if live:
         checks.append(check_live(settings))

@@ -41,6 +41,8 @@ class LiveState:
     log_pending: Callable[[], int]
     log_spooled: Callable[[], int]
     log_dropped: Callable[[], int]
+    # (shard id, gateway latency in s, guilds) per shard of this process; empty when not sharded
+    shards: Callable[[], list[tuple[int, float, int]]] = list
 
 
 class _LiveCollector(Collector):
@@ -70,6 +72,19 @@ class _LiveCollector(Collector):
         yield CounterMetricFamily(
             "factbot_querylog_dropped_rows", "Rows lost: no database, no spool", value=state.log_dropped()
         )
+        shards = state.shards()
+        if shards:
+            shard_latency = GaugeMetricFamily(
+                "factbot_shard_latency_seconds", "Gateway heartbeat latency per shard of this process", labels=["shard"]
+            )
+            shard_guilds = GaugeMetricFamily(
+                "factbot_shard_guilds", "Guilds per shard of this process", labels=["shard"]
+            )
+            for shard_id, latency_s, guilds in shards:
+                shard_latency.add_metric([str(shard_id)], latency_s if math.isfinite(latency_s) else math.nan)
+                shard_guilds.add_metric([str(shard_id)], guilds)
+            yield shard_latency
+            yield shard_guilds
 
 
 class QueryMetrics:

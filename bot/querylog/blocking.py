@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,14 +36,25 @@ class BlockingQueryLog:
         self._patient = True
 
     @classmethod
-    def open(cls, path: Path, *, raw_user_ids: bool, retention_days: int) -> BlockingQueryLog | None:
-        """Start the log on its own thread; None (with a warning) if it cannot open."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        raw_user_ids: bool,
+        retention_days: int,
+        opener: Callable[[], Coroutine[Any, Any, QueryLog]] | None = None,
+    ) -> BlockingQueryLog | None:
+        """Start the log on its own thread; None (with a warning) if it cannot open.
+        `opener` opens another back end (PostgreSQL) instead of the SQLite file at `path`."""
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="querylog", daemon=True)
         thread.start()
-        future = asyncio.run_coroutine_threadsafe(
-            QueryLog.open(path, raw_user_ids=raw_user_ids, retention_days=retention_days), loop
+        opening = (
+            opener()
+            if opener is not None
+            else QueryLog.open(path, raw_user_ids=raw_user_ids, retention_days=retention_days)
         )
+        future = asyncio.run_coroutine_threadsafe(opening, loop)
         try:
             querylog = future.result(timeout=10)
         except Exception as exc:  # the answer matters more than its log line
@@ -77,6 +88,27 @@ class BlockingQueryLog:
         from bot.querylog.render import render_text
 
         return render_text(self._run(self._log.stats(days), timeout=30))
+
+    def record_many(self, recs: list[QueryRecord]) -> bool:
+        """Log rows recorded together: they share one group commit. True once all are
+        committed; like `record()`, a slow database stops the waiting, not the rows."""
+        if not recs:
+            return True
+
+        async def write() -> bool:
+            return all(await asyncio.gather(*(self._log.record(rec) for rec in recs)))
+
+        future = asyncio.run_coroutine_threadsafe(write(), self._loop)
+        if not self._patient:
+            return False
+        try:
+            committed = future.result(timeout=RECORD_WAIT_SECONDS + 1.0)
+        except FutureTimeout:
+            committed = False
+        if not committed:
+            self._patient = False
+            log.warning("query log is slow or unavailable; rows are kept and written when it is back")
+        return committed
 
     def close(self) -> None:
         try:

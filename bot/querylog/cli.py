@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.querylog.backends import describe, open_report_reader
 from bot.querylog.errors import QueryLogError
 from bot.querylog.export import to_csv, window_rows, write_csv
-from bot.querylog.reader import open_reader
 from bot.querylog.render import render_text
 from bot.querylog.stats import compute_stats
 
@@ -49,19 +49,27 @@ def add_stats_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    # With PostgreSQL the report covers every process that shares the database.
+    unreachable: tuple[type[Exception], ...] = ()
+    if settings.database_url:
+        from bot.querylog.postgres import DB_ERRORS
+
+        unreachable = DB_ERRORS
     try:
-        return asyncio.run(_run(settings.db_path, args.days, args.csv))
+        return asyncio.run(_run(settings, args.days, args.csv))
     except QueryLogError as exc:
         print(f"factbot stats: {exc}", file=sys.stderr)
     except sqlite3.Error as exc:
         print(f"factbot stats: cannot read {settings.db_path}: {exc}", file=sys.stderr)
+    except unreachable as exc:
+        print(f"factbot stats: cannot read {describe(settings)}: {type(exc).__name__}: {exc}", file=sys.stderr)
     except OSError as exc:
         print(f"factbot stats: cannot write {args.csv}: {exc}", file=sys.stderr)
     return 1
 
 
-async def _run(db_path: Path, days: int, csv_dest: str | None) -> int:
-    async with open_reader(db_path) as conn:
+async def _run(settings: Settings, days: int, csv_dest: str | None) -> int:
+    async with open_report_reader(settings) as conn:
         if csv_dest is None:
             print(render_text(await compute_stats(conn, days)), end="")
             return 0

@@ -14,8 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
+from bot.querylog.readconn import ReadConnection
 from bot.querylog.records import format_ts
 from bot.querylog.schema import ROW_COLUMNS
 from bot.querylog.stats import window
@@ -29,7 +28,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 async def window_rows(
-    conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None
+    conn: ReadConnection, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None
 ) -> list[tuple[Any, ...]]:
     """The rows of the window, oldest first, in `CSV_COLUMNS` order; with `guild_id`, that server's only."""
     since, until = window(days, now)

@@ -113,14 +113,22 @@ def _with_delivery(row: Row, delivery: _Delivery | None) -> Row:
     return tuple(patched)
 
 
-def _error_code(exc: sqlite3.Error) -> int | None:
+def _error_code(exc: Exception) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     # Extended codes (SQLITE_BUSY_SNAPSHOT, ...) carry the primary code in the low byte.
     return code & 0xFF if isinstance(code, int) else None
 
 
 class QueryLog:
-    """The query log of one database file. Create it with `await QueryLog.open(path)`."""
+    """The query log of one database file. Create it with `await QueryLog.open(path)`.
+
+    `postgres.PgQueryLog` is the same queue, spool and quarantine in front of a
+    PostgreSQL server; it overrides the database side (connect, batch, purge, replay,
+    reads) and `DB_ERRORS`, the exceptions that mean "the database is unavailable".
+    """
+
+    # What the writer treats as the database being unavailable: back off and retry.
+    DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(
         self,
@@ -135,6 +143,8 @@ class QueryLog:
         purge_interval: float,
     ) -> None:
         self.path = path
+        # How messages name the database (PostgreSQL: the server, without its password).
+        self.where = str(path)
         self._key = key
         self._raw_user_ids = raw_user_ids
         self._retention_days = retention_days
@@ -455,17 +465,20 @@ class QueryLog:
     async def _run(self) -> None:
         backoff = BACKOFF_MIN_SECONDS
         while not (self._closing and not self._queue and not self._autocomplete and not self._deliveries):
-            if self._conn is not None and not self._has_work():
+            if self._connected() and not self._has_work():
                 await self._idle()
                 continue
             try:
                 await self._step()
-            except sqlite3.Error as exc:
+            except self.DB_ERRORS as exc:
                 await self._on_write_error(exc)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
             else:
                 backoff = BACKOFF_MIN_SECONDS
+
+    def _connected(self) -> bool:
+        return self._conn is not None
 
     def _writer_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled() or task.exception() is None:
@@ -515,7 +528,7 @@ class QueryLog:
         if self._spool_waiting and not self._closing:
             await self._replay_spool()
         if self._down_since is not None:
-            log.info("query log: writing to %s again after %.1f s", self.path, time.monotonic() - self._down_since)
+            log.info("query log: writing to %s again after %.1f s", self.where, time.monotonic() - self._down_since)
             self._down_since = None
 
     async def _connect(self) -> None:
@@ -562,13 +575,13 @@ class QueryLog:
             raise sqlite3.OperationalError("query log connection is not open")
         return self._conn
 
-    async def _on_write_error(self, exc: sqlite3.Error) -> None:
+    async def _on_write_error(self, exc: Exception) -> None:
         if self._down_since is None:
             self._down_since = time.monotonic()
             log.warning(
                 "query log: cannot write to %s (%s); %d row(s) wait in memory (at most %d, "
                 "then in %s) and are written when it is back",
-                self.path,
+                self.where,
                 exc,
                 len(self._queue),
                 self._max_pending,

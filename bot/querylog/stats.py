@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
+from bot.querylog.readconn import ReadConnection
 from bot.querylog.records import STATUSES, UNANSWERED_STATUSES, format_ts
 
 TOP_N = 10
@@ -77,13 +76,13 @@ def _days(since: datetime, until: datetime) -> list[str]:
     return out
 
 
-async def _pairs(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...]) -> Counts:
+async def _pairs(conn: ReadConnection, sql: str, args: tuple[object, ...]) -> Counts:
     async with conn.execute(sql, args) as cursor:
         return tuple((str(key), int(n)) for key, n in await cursor.fetchall())
 
 
 async def _percentile(
-    conn: aiosqlite.Connection, where: str, args: tuple[object, ...], percent: int, n: int
+    conn: ReadConnection, where: str, args: tuple[object, ...], percent: int, n: int
 ) -> float | None:
     if n == 0:
         return None
@@ -96,7 +95,7 @@ async def _percentile(
 
 
 async def compute_stats(
-    conn: aiosqlite.Connection, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None
+    conn: ReadConnection, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None
 ) -> Stats:
     """The report on the window; with `guild_id`, on that server's queries only (autocomplete
     keystrokes are counted per day, not per server, so they stay global)."""

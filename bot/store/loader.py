@@ -69,6 +69,8 @@ class DocumentText:
 class StorePaths:
     facts_dir: Path
     seeds_dir: Path
+    # Where the compiled snapshot is kept (bot/store/compiled.py); None: always the full load.
+    cache_dir: Path | None = None
 
     @classmethod
     def beside(cls, facts_dir: Path, seeds_dir: Path | None = None) -> StorePaths:

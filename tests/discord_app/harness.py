@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.discord_app.client import FactBot, create_bot
+from bot.discord_app.client import FactBot
+from bot.discord_app.factory import create_bot
 from bot.querylog import QueryLog
 from bot.service import FactService
 from bot.store import StorePaths

@@ -92,6 +92,9 @@ async def test_sighup_reload_that_runs_out_of_memory_is_refused_and_logged(
     task = asyncio.create_task(serve(settings, stop=stop))
     await fake_discord.wait_until_connected()
     monkeypatch.setattr(bot.service, "collect", exhausted)
+    # an edited store, so the reload is a full load (unchanged files come from the compiled snapshot)
+    vocab = paths.facts_dir / "vocabulary.yaml"
+    vocab.write_text(vocab.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     os.kill(os.getpid(), signal.SIGHUP)
     await fake_discord.wait_until(
         lambda: any("Reload refused" in r.getMessage() for r in caplog.records) or None, 10, "reload refused"

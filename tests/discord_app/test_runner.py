@@ -142,7 +142,7 @@ async def test_factbot_sync_logs_in_syncs_and_exits(
 async def test_starting_the_bot_prints_no_voice_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     import discord
 
-    from bot.discord_app.client import create_bot
+    from bot.discord_app.factory import create_bot
     from bot.service import FactService
     from tests.helpers import real_engine, real_paths
 

@@ -86,6 +86,8 @@ class _Session:
     seq: int = 0
     alive: bool = True
     conn: _Connection | None = None
+    # (shard_id, shard_count) from IDENTIFY; None: the one session gets everything
+    shard: tuple[int, int] | None = None
     # Held while numbering and sending an event, and while READY or a RESUME
     # replay goes out, so events reach the client strictly in sequence order.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -187,14 +189,20 @@ class GatewayServer:
             await conn.close(CLOSE_DISALLOWED_INTENTS, b"Disallowed intent(s).")
             return
 
-        session = _Session(id=uuid.uuid4().hex, intents=intents, backlog=deque(maxlen=config.max_replay_events))
+        session = _Session(
+            id=uuid.uuid4().hex, intents=intents, backlog=deque(maxlen=config.max_replay_events),
+            shard=_shard_of(data.get("shard")),
+        )  # fmt: skip
+        guilds = [g for g in config.guilds if _routes_to(session, g.id)]
         async with session.lock:
             self._sessions[session.id] = session
-            ready = ready_payload(config, session.id, self.ws_base + RESUME_PATH)
+            ready = ready_payload(config, session.id, self.ws_base + RESUME_PATH, guilds=guilds)
+            if session.shard is not None:
+                ready["shard"] = list(session.shard)
             if not await self._emit(session, conn, "READY", ready):
                 return
             members = list(self._world.users.values())
-            for guild in config.guilds:
+            for guild in guilds:
                 payload = guild_create_payload(config, guild, members)
                 if not await self._emit(session, conn, "GUILD_CREATE", payload):
                     return
@@ -278,7 +286,10 @@ class GatewayServer:
     async def dispatch(self, event: str, payload: Json) -> int:
         """Send an event to every live session (queued if disconnected); return how many got it."""
         delivered = 0
+        guild_id = payload.get("guild_id") if isinstance(payload, dict) else None
         for session in self.live_sessions:
+            if not _routes_to(session, int(guild_id) if guild_id else None):
+                continue
             shaped = _as_seen_by(session.intents, event, payload, self._world)
             if shaped is None:
                 continue
@@ -321,6 +332,23 @@ class GatewayServer:
         for conn in list(self._connections):
             conn.abort()
         self._connections.clear()
+
+
+def _shard_of(raw: Any) -> tuple[int, int] | None:
+    if isinstance(raw, list) and len(raw) == 2 and all(isinstance(v, int) for v in raw) and raw[1] > 0:
+        return int(raw[0]), int(raw[1])
+    return None
+
+
+def _routes_to(session: _Session, guild_id: int | None) -> bool:
+    """Discord's routing: a guild's events go to shard (guild_id >> 22) % shard_count;
+    events outside any guild (DMs) go to shard 0 only."""
+    if session.shard is None:
+        return True
+    shard_id, count = session.shard
+    if guild_id is None:
+        return shard_id == 0
+    return (guild_id >> 22) % count == shard_id
 
 
 def _as_seen_by(intents: int, event: str, payload: Json, world: World) -> Json | None:

@@ -10,6 +10,7 @@ place that knows those shapes; they are pure functions of their arguments.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .config import (
     INTENT_GUILD_MEMBERS,
@@ -229,12 +230,14 @@ def guild_create_payload(config: FakeConfig, guild: FakeGuild, users: Sequence[F
     }
 
 
-def ready_payload(config: FakeConfig, session_id: str, resume_gateway_url: str) -> Json:
+def ready_payload(
+    config: FakeConfig, session_id: str, resume_gateway_url: str, *, guilds: Sequence[Any] | None = None
+) -> Json:
     return {
         "v": 10,
         "user": current_user_payload(config),
         "application": {"id": str(config.application_id), "flags": application_flags(config)},
-        "guilds": [{"id": str(guild.id), "unavailable": True} for guild in config.guilds],
+        "guilds": [{"id": str(g.id), "unavailable": True} for g in (config.guilds if guilds is None else guilds)],
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_gateway_url,

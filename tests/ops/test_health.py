@@ -18,6 +18,7 @@ from bot.ops.http import OpsServer
 from bot.ops.metrics import QueryMetrics
 from bot.querylog.schema import SCHEMA_VERSION
 from tests.helpers import ROOT, copy_store
+from tests.pgserver import PgServer
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -116,3 +117,18 @@ def test_run_without_a_token_and_without_a_terminal_exits_non_zero_with_one_line
     assert done.stdout == ""
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and "DISCORD_TOKEN is not set" in lines[0]
+
+
+def test_health_with_postgresql_checks_the_server_and_names_it_without_the_password(
+    env: Path, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FACTBOT_DATABASE_URL", pg_server.create_database())
+    assert cli_main(["health"]) == 0
+    out = capsys.readouterr().out
+    assert "database: ok" in out and "is migrated and writable" in out
+    assert not env.exists()  # the SQLite file is not the log here
+
+    monkeypatch.setenv("FACTBOT_DATABASE_URL", "postgresql://u:hunter2@127.0.0.1:1/none")
+    assert cli_main(["health"]) == 1
+    err = capsys.readouterr().err
+    assert "database: FAILED" in err and "127.0.0.1:1" in err and "hunter2" not in err

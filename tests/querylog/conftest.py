@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from bot.querylog import QueryLog
+from tests.pgserver import PgServer
+from tests.querylog.backends import Backend
 
 OpenLog = Callable[..., Awaitable[QueryLog]]
 
@@ -31,3 +33,16 @@ async def open_log(db: Path) -> AsyncIterator[OpenLog]:
     yield _open
     for log in opened:
         await log.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def ql(request: pytest.FixtureRequest, db: Path) -> AsyncIterator[Backend]:
+    """The same test on both back ends: SQLite at `db`, and a fresh database on the
+    session's PostgreSQL server (its local files beside `db`)."""
+    dsn = None
+    if request.param == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        dsn = server.create_database()
+    backend = Backend(request.param, db, dsn)
+    yield backend
+    await backend.close_all()

@@ -15,6 +15,8 @@ from bot.config import Settings
 from bot.querylog import QueryLog, QueryRecord
 from bot.querylog.cli import add_stats_command
 from bot.querylog.export import CSV_COLUMNS
+from bot.querylog.postgres import PgQueryLog
+from tests.pgserver import PgServer
 from tests.querylog.conftest import OpenLog
 from tests.querylog.helpers import rec
 
@@ -72,6 +74,38 @@ def test_stats_command_prints_the_report(db: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "Queries, last 7 days" in out
     assert f"{len(inside)} queries" in out
+
+
+def test_stats_command_reports_every_process_of_a_shared_postgresql(
+    pg_server: PgServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dsn = pg_server.create_database()
+    inside, outside = window_and_outside(datetime.now(UTC))
+
+    async def two_processes() -> None:
+        # two bots, each with its own data dir, one database
+        a = await PgQueryLog.start(dsn, tmp_path / "a" / "q.sqlite3")
+        b = await PgQueryLog.start(dsn, tmp_path / "b" / "q.sqlite3")
+        async with a, b:
+            for i, r in enumerate(inside + outside):
+                assert await (a if i % 2 else b).record(r)
+
+    asyncio.run(two_processes())
+    settings = Settings(db_path=tmp_path / "unused.sqlite3", database_url=dsn)
+    assert stats_cli(settings, "--days", "7") == 0
+    assert f"{len(inside)} queries" in capsys.readouterr().out
+    assert stats_cli(settings, "--csv", "-") == 0
+    assert len(list(csv.reader(io.StringIO(capsys.readouterr().out)))) == len(inside) + 1
+    assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def test_stats_command_names_an_unreachable_server_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(db_path=tmp_path / "q.sqlite3", database_url="postgresql://u:pw123@127.0.0.1:1/db")
+    assert stats_cli(settings) == 1
+    err = capsys.readouterr().err
+    assert "cannot read postgresql://u:***@127.0.0.1:1/db" in err and "pw123" not in err
 
 
 def test_stats_command_exports_csv(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

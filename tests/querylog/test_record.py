@@ -16,33 +16,34 @@ from bot.querylog import (
     QueryRecord,
     SchemaVersionError,
 )
+from tests.querylog.backends import Backend
 from tests.querylog.conftest import OpenLog
-from tests.querylog.helpers import rec, rows, scalar, uids
+from tests.querylog.helpers import rec, scalar
 
 
-async def test_a_thousand_concurrent_records_make_a_thousand_rows_in_few_commits(open_log: OpenLog, db: Path) -> None:
+async def test_a_thousand_concurrent_records_make_a_thousand_rows_in_few_commits(ql: Backend) -> None:
     # A generous wait: this test is about counts, not about speed.
-    log = await open_log(record_wait=60.0)
+    log = await ql.open(record_wait=60.0)
     records = [rec(f"query {i}", user_id=i % 37) for i in range(1000)]
 
     results = await asyncio.gather(*(log.record(r) for r in records))
 
     assert all(results)
-    assert sorted(uids(db)) == sorted(r.uid for r in records)
+    assert sorted(ql.uids()) == sorted(r.uid for r in records)
     assert log.commits * 10 <= len(records), f"{log.commits} commits for 1000 rows"
     assert (log.pending, log.spooled, log.dropped) == (0, 0, 0)
 
 
-async def test_a_row_is_visible_to_other_connections_when_record_returns_true(open_log: OpenLog, db: Path) -> None:
-    log = await open_log(record_wait=60.0)
+async def test_a_row_is_visible_to_other_connections_when_record_returns_true(ql: Backend) -> None:
+    log = await ql.open(record_wait=60.0)
     for i in range(5):
         r = rec(f"q{i}")
         assert await log.record(r)
-        assert uids(db)[-1] == r.uid
+        assert ql.uids()[-1] == r.uid
 
 
-async def test_graceful_close_under_load_keeps_every_recorded_query(open_log: OpenLog, db: Path) -> None:
-    log = await open_log()
+async def test_graceful_close_under_load_keeps_every_recorded_query(ql: Backend) -> None:
+    log = await ql.open()
     recorded: list[str] = []
     stop = asyncio.Event()
 
@@ -58,7 +59,7 @@ async def test_graceful_close_under_load_keeps_every_recorded_query(open_log: Op
     while log.commits < 5:  # close in the middle of the stream, not before it
         await asyncio.sleep(0.01)
     await log.close()
-    in_db_at_close = set(uids(db))
+    in_db_at_close = set(ql.uids())
     await asyncio.sleep(0.05)  # producers keep calling record() on the closed log
     stop.set()
     await asyncio.gather(*producers)
@@ -67,29 +68,29 @@ async def test_graceful_close_under_load_keeps_every_recorded_query(open_log: Op
     # what came later was spooled and is replayed at the next start.
     assert len(in_db_at_close) > 0
     assert log.dropped == 0
-    reopened = await open_log()
-    assert sorted(uids(db)) == sorted(recorded)
+    reopened = await ql.open()
+    assert sorted(ql.uids()) == sorted(recorded)
     assert reopened.replayed == log.spooled == len(recorded) - len(in_db_at_close)
 
 
-async def test_close_is_idempotent_and_record_after_close_returns_false(open_log: OpenLog, db: Path) -> None:
-    log = await open_log()
+async def test_close_is_idempotent_and_record_after_close_returns_false(ql: Backend) -> None:
+    log = await ql.open()
     await log.close()
     await log.close()
     assert await log.record(rec("late")) is False
     assert log.spooled == 1
 
 
-async def test_flush_waits_until_queued_rows_are_committed(open_log: OpenLog, db: Path) -> None:
-    log = await open_log(record_wait=0.0)  # callers do not wait at all
+async def test_flush_waits_until_queued_rows_are_committed(ql: Backend) -> None:
+    log = await ql.open(record_wait=0.0)  # callers do not wait at all
     results = await asyncio.gather(*(log.record(rec(f"q{i}")) for i in range(50)))
     assert not any(results)  # zero wait: nobody saw the commit ...
     assert await log.flush(timeout=60)
-    assert len(rows(db)) == 50  # ... but every row arrived
+    assert len(ql.rows()) == 50  # ... but every row arrived
 
 
-async def test_cancelled_caller_does_not_lose_its_row(open_log: OpenLog, db: Path) -> None:
-    log = await open_log()
+async def test_cancelled_caller_does_not_lose_its_row(ql: Backend) -> None:
+    log = await ql.open()
     r = rec("cancelled")
 
     async def caller() -> bool:
@@ -99,11 +100,11 @@ async def test_cancelled_caller_does_not_lose_its_row(open_log: OpenLog, db: Pat
     await asyncio.sleep(0)  # the row is queued
     task.cancel()
     assert await log.flush(timeout=60)
-    assert uids(db) == [r.uid]
+    assert ql.uids() == [r.uid]
 
 
-async def test_every_field_is_stored_and_the_query_is_capped(open_log: OpenLog, db: Path) -> None:
-    log = await open_log(raw_user_ids=True)
+async def test_every_field_is_stored_and_the_query_is_capped(ql: Backend) -> None:
+    log = await ql.open(raw_user_ids=True)
     long_query = "  GDP   of Kashgar " + "x" * 1000
     r = QueryRecord(
         surface="dm",
@@ -121,7 +122,7 @@ async def test_every_field_is_stored_and_the_query_is_capped(open_log: OpenLog, 
         error=None,
     )
     assert await log.record(r)
-    (row,) = rows(db)
+    (row,) = ql.rows()
     assert row["query"] == long_query[:QUERY_MAX_CHARS]
     assert row["query_norm"].startswith("gdp of kashgar x")
     assert row["ts"] == r.time.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -143,13 +144,13 @@ async def test_every_field_is_stored_and_the_query_is_capped(open_log: OpenLog, 
     assert {k: row[k] for k in expected} == expected
 
 
-async def test_autocomplete_keystrokes_are_counted_not_logged(open_log: OpenLog, db: Path) -> None:
-    log = await open_log()
+async def test_autocomplete_keystrokes_are_counted_not_logged(ql: Backend) -> None:
+    log = await ql.open()
     log.count_autocomplete()
     log.count_autocomplete(4)
     await log.close()  # counts are flushed at close (or with the next batch)
-    assert rows(db) == []
-    assert scalar(db, "SELECT sum(count) FROM autocomplete") == 5
+    assert ql.rows() == []
+    assert ql.scalar("SELECT sum(count) FROM autocomplete") == 5
 
 
 async def test_the_database_uses_wal_and_creates_its_directory(open_log: OpenLog, db: Path) -> None:

@@ -7,12 +7,11 @@ import math
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.querylog import STATUSES, QueryRecord, Stats, embed_fields, render_text
 from bot.querylog.render import FIELD_LIMIT
 from bot.querylog.stats import TOP_N
-from tests.querylog.conftest import OpenLog
+from tests.querylog.backends import Backend
 
 SURFACES = ["slash", "prefix", "dm", "button", "console", "cli"]
 QUERIES = [
@@ -60,16 +59,16 @@ def nearest_rank(values: list[float], percent: float) -> float | None:
     return ordered[math.ceil(percent / 100 * len(ordered)) - 1] if ordered else None
 
 
-async def test_stats_match_counts_computed_from_the_input(open_log: OpenLog, db: Path) -> None:
+async def test_stats_match_counts_computed_from_the_input(ql: Backend) -> None:
     now = datetime.now(UTC)
     records = prepared(now)
-    log = await open_log(record_wait=60.0)
+    log = await ql.open(record_wait=60.0)
     assert all(await asyncio.gather(*(log.record(r) for r in records)))
     log.count_autocomplete(7)
     log.count_autocomplete(5)
     assert await log.flush(timeout=60)
     await log.close()
-    log = await open_log()
+    log = await ql.open()
 
     stats = await log.stats(days=7, now=now)
 
@@ -96,8 +95,8 @@ async def test_stats_match_counts_computed_from_the_input(open_log: OpenLog, db:
     assert stats.autocomplete_per_day[-1] == (now.date().isoformat(), 12)
 
 
-async def test_stats_of_an_empty_log(open_log: OpenLog) -> None:
-    log = await open_log()
+async def test_stats_of_an_empty_log(ql: Backend) -> None:
+    log = await ql.open()
     stats = await log.stats(days=3)
     assert (stats.total, stats.users, stats.latency_p50_ms, stats.latency_p95_ms) == (0, 0, None, None)
     assert [n for _, n in stats.per_day] == [0, 0, 0]

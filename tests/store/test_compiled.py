@@ -1,0 +1,100 @@
+"""The compiled snapshot: a hit skips the load, and anything else falls back to it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from bot.store import StorePaths, compiled
+from bot.store.loader import collect
+from tests.helpers import copy_store
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> StorePaths:
+    copied = copy_store(tmp_path)
+    return StorePaths(copied.facts_dir, copied.seeds_dir, cache_dir=tmp_path / "cache")
+
+
+def _no_full_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(paths: StorePaths) -> object:
+        raise AssertionError("the full load ran on a snapshot hit")
+
+    monkeypatch.setattr(compiled, "collect", refuse)
+
+
+def test_a_second_load_of_unchanged_files_is_a_hit_equal_to_the_full_load(
+    paths: StorePaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = compiled.load(paths, paths.cache_dir)
+    assert first.outcome == "miss" and first.store is not None
+    _no_full_load(monkeypatch)
+    second = compiled.load(paths, paths.cache_dir)
+    assert second.outcome == "hit" and second.store is not None
+    full, problems = collect(paths)
+    assert full is not None and not problems
+    assert second.store.facts == full.facts
+    assert second.store.vocabulary == full.vocabulary
+    assert second.store.documents == full.documents
+
+
+def test_a_touched_but_unchanged_file_is_still_a_hit(paths: StorePaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled.load(paths, paths.cache_dir)
+    vocab = paths.facts_dir / "vocabulary.yaml"
+    os.utime(vocab, ns=(vocab.stat().st_atime_ns, vocab.stat().st_mtime_ns + 10**9))
+    _no_full_load(monkeypatch)
+    assert compiled.load(paths, paths.cache_dir).outcome == "hit-touched"
+    assert compiled.load(paths, paths.cache_dir).outcome == "hit"  # the stat key was refreshed
+
+
+@pytest.mark.parametrize("edited", ["lexicon.yaml", "vocabulary.yaml", "fact file", "seed document"])
+def test_an_edited_input_is_a_miss_and_the_new_content_is_served(paths: StorePaths, edited: str) -> None:
+    compiled.load(paths, paths.cache_dir)
+    if edited == "fact file":
+        target = next(
+            p for p in sorted(paths.facts_dir.glob("*.yaml")) if p.name not in ("vocabulary.yaml", "lexicon.yaml")
+        )
+    elif edited == "seed document":
+        target = next(p for p in sorted(paths.seeds_dir.glob("*.txt")))
+    else:
+        target = paths.facts_dir / edited
+    assert target.is_file()
+    target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    result = compiled.load(paths, paths.cache_dir)
+    assert result.outcome == "miss" and result.store is not None
+
+
+def test_a_store_with_problems_is_reported_and_never_compiled(paths: StorePaths) -> None:
+    compiled.load(paths, paths.cache_dir)
+    vocab = paths.facts_dir / "vocabulary.yaml"
+    vocab.write_text("places: [not: a: mapping\n", encoding="utf-8")
+    result = compiled.load(paths, paths.cache_dir)
+    assert result.store is None and result.problems
+    again = compiled.load(paths, paths.cache_dir)  # the old snapshot must not come back
+    assert again.store is None and again.outcome == "miss"
+
+
+@pytest.mark.parametrize(
+    ("damage", "outcome"),
+    [(b"not a pickle at all", "corrupt"), (b"", "corrupt"), (pickle.dumps({"format": 1}), "stale")],
+)
+def test_a_corrupt_or_foreign_snapshot_falls_back_to_the_full_load_and_is_rebuilt(
+    paths: StorePaths, damage: bytes, outcome: str
+) -> None:
+    assert paths.cache_dir is not None
+    compiled.load(paths, paths.cache_dir)
+    target = compiled.snapshot_path(paths, paths.cache_dir)
+    target.write_bytes(damage)
+    result = compiled.load(paths, paths.cache_dir)
+    assert result.outcome == outcome and result.store is not None
+    assert compiled.load(paths, paths.cache_dir).outcome == "hit"
+
+
+def test_an_unwritable_cache_dir_still_serves(paths: StorePaths, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    result = compiled.load(paths, blocker / "cache")
+    assert result.store is not None and result.outcome == "miss"
