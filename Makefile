@@ -37,7 +37,7 @@ console: $(STAMP)
 	$(VENV)/bin/factbot console
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot tests bench setup.py
+	$(VENV)/bin/ruff check bot fakediscord tests bench setup.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint deploy/Dockerfile
 

@@ -43,7 +43,7 @@ from bot.discord_app.factory import create_bot
 from bot.querylog import QueryLog
 from bot.service import FactService
 from bot.store import StorePaths
-from tests.fakediscord import FakeConfig, FakeDiscord, fixed_snowflake
+from fakediscord import FakeConfig, FakeDiscord, fixed_snowflake
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNELS = 8

@@ -25,10 +25,10 @@ import discord
 from discord.ext import commands
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make `tests.fakediscord` importable
+if str(ROOT) not in sys.path:  # run as a script: make `fakediscord` importable
     sys.path.insert(0, str(ROOT))
 
-from tests.fakediscord import FakeConfig, FakeDiscord  # noqa: E402
+from fakediscord import FakeConfig, FakeDiscord  # noqa: E402
 
 BotFactory = Callable[[], discord.Client | Awaitable[discord.Client]]
 

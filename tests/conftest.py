@@ -1,4 +1,4 @@
-"""Shared fixtures. The fake Discord server lives in ``tests/fakediscord``."""
+"""Shared fixtures. The fake Discord server lives in ``fakediscord``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 from tests.pgserver import PgServer, running_server
 
 

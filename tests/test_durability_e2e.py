@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 from tests.reliability.botproc import bot_process
 
 BURST = 40

@@ -18,7 +18,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.fakediscord import (
+from fakediscord import (
     INTENT_MESSAGE_CONTENT,
     PRIVILEGED_INTENTS,
     CallbackType,

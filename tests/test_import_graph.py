@@ -112,3 +112,17 @@ def test_the_core_imports_no_adapter() -> None:
     assert len(core) > 20
     offending = {m: sorted(d for d in graph[m] if d.startswith(ADAPTERS)) for m in core}
     assert {m: d for m, d in offending.items() if d} == {}
+
+
+def test_benchmarks_never_import_the_tests() -> None:
+    """bench/ measures the project; it shares the fake Discord (fakediscord/), not the test suite."""
+    root = PACKAGE.parent
+    offenders = []
+    for path in sorted((root / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )
+            offenders += [f"{path.name}: {n}" for n in names if n == "tests" or n.startswith("tests.")]
+    assert offenders == []

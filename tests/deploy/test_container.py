@@ -28,7 +28,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 IMAGE = os.environ.get("FACTBOT_TEST_IMAGE", "")
 ENGINE = shlex.split(os.environ.get("FACTBOT_TEST_CONTAINER", "podman"))

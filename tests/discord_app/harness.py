@@ -15,7 +15,7 @@ from bot.discord_app.factory import create_bot
 from bot.querylog import QueryLog
 from bot.service import FactService
 from bot.store import StorePaths
-from tests.fakediscord import FakeConfig, FakeDiscord, FakeUser, PostedMessage
+from fakediscord import FakeConfig, FakeDiscord, FakeUser, PostedMessage
 from tests.helpers import FACTS_DIR, SEEDS_DIR, real_engine, real_paths
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from fakediscord import FakeConfig, FakeUser, InteractionRecord, fixed_snowflake
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
-from tests.fakediscord import FakeConfig, FakeUser, InteractionRecord, fixed_snowflake
 from tests.helpers import copy_store
 
 pytestmark = pytest.mark.timeout(30)

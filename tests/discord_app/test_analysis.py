@@ -11,10 +11,10 @@ from bot.analysis import answerable_pairs, series_keys
 from bot.analysis.resolve import resolve_place
 from bot.render.charts import render_series_png
 from bot.store.snapshot import Store
+from fakediscord import CallbackType, FakeConfig, InteractionRecord, PostedMessage
+from fakediscord.config import EVERYONE_PERMISSIONS, PERM_ATTACH_FILES, PERM_EMBED_LINKS
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
-from tests.fakediscord import CallbackType, FakeConfig, InteractionRecord, PostedMessage
-from tests.fakediscord.config import EVERYONE_PERMISSIONS, PERM_ATTACH_FILES, PERM_EMBED_LINKS
 from tests.helpers import real_engine
 
 pytestmark = pytest.mark.timeout(60)

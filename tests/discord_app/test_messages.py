@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from discord import app_commands
 
+from fakediscord import CallbackType, FakeConfig, Op
+from fakediscord.config import EVERYONE_PERMISSIONS, PERM_EMBED_LINKS, PERM_MANAGE_MESSAGES
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
-from tests.fakediscord import CallbackType, FakeConfig, Op
-from tests.fakediscord.config import EVERYONE_PERMISSIONS, PERM_EMBED_LINKS, PERM_MANAGE_MESSAGES
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -18,8 +18,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.discord_app.ops import ops_server
 from bot.discord_app.runner import serve
 from bot.ops.http import OpsServer
+from fakediscord import FakeDiscord
 from tests.discord_app.harness import Harness, make_settings
-from tests.fakediscord import FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)
 

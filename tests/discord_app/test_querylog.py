@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 
 from bot.app.commands import Reply
+from fakediscord.http_utils import Reply as HttpReply
+from fakediscord.http_utils import rate_limited
 from tests.discord_app.harness import Harness, db_rows, text_of
-from tests.fakediscord.http_utils import Reply as HttpReply
-from tests.fakediscord.http_utils import rate_limited
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -16,9 +16,9 @@ import pytest
 import bot.service
 from bot.discord_app.runner import serve
 from bot.store import StorePaths, collect
+from fakediscord import FakeDiscord
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import make_settings, text_of
-from tests.fakediscord import FakeDiscord
 from tests.helpers import copy_store
 from tests.store.test_limits import BOMB
 

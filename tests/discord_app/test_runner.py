@@ -13,8 +13,8 @@ import pytest
 from bot.adapters.cli import main as cli_main
 from bot.discord_app.client import SLASH_FIRST
 from bot.discord_app.runner import BAD_TOKEN, NO_MESSAGE_CONTENT, run_bot, serve
+from fakediscord import INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS, FakeConfig, FakeDiscord, Op
 from tests.discord_app.harness import Harness, db_rows, make_settings, text_of
-from tests.fakediscord import INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS, FakeConfig, FakeDiscord, Op
 from tests.helpers import copy_store
 
 pytestmark = pytest.mark.timeout(30)

@@ -8,11 +8,11 @@ import sqlite3
 import pytest
 
 from bot.discord_app.client import SLASH_FIRST
+from fakediscord import CallbackType, FakeConfig
+from fakediscord.config import INTENT_GUILD_MEMBERS, INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import Harness, text_of
 from tests.discord_app.test_slash import _slash, _text
-from tests.fakediscord import CallbackType, FakeConfig
-from tests.fakediscord.config import INTENT_GUILD_MEMBERS, INTENT_MESSAGE_CONTENT, PRIVILEGED_INTENTS
 
 pytestmark = pytest.mark.timeout(30)
 EPHEMERAL = 1 << 6

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fakediscord import CallbackType, InteractionRecord
 from tests.discord_app.harness import Harness
-from tests.fakediscord import CallbackType, InteractionRecord
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -9,9 +9,9 @@ import io
 import pytest
 
 from bot.querylog.export import safe_cell, to_csv
+from fakediscord import FakeConfig, FakeGuild, PostedMessage, fixed_snowflake
 from tests.discord_app.conftest import StartBot
 from tests.discord_app.harness import text_of
-from tests.fakediscord import FakeConfig, FakeGuild, PostedMessage, fixed_snowflake
 
 pytestmark = pytest.mark.timeout(30)
 

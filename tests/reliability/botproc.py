@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from tests.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 
 @asynccontextmanager

@@ -31,8 +31,8 @@ from bot.querylog.records import to_row
 from bot.querylog.schema import ROW_COLUMNS
 from bot.querylog.spool import spool_path_for
 from bot.service import FactService
+from fakediscord import FakeConfig, FakeDiscord, FakeUser, fixed_snowflake
 from tests.discord_app.harness import make_settings, running_factbot, text_of
-from tests.fakediscord import FakeConfig, FakeDiscord, FakeUser, fixed_snowflake
 from tests.helpers import ROOT, copy_store
 from tests.reliability.botproc import bot_process
 from tests.store.test_limits import BOMB

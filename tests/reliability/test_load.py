@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakediscord import FakeConfig, FakeDiscord, FakeGuild, FakeUser, fixed_snowflake
+from fakediscord import FakeConfig, FakeDiscord, FakeGuild, FakeUser, fixed_snowflake
 from tests.reliability.botproc import bot_process
 
 FULL = os.environ.get("FACTBOT_SOAK") == "1"

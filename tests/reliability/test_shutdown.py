@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.discord_app.runner import serve
+from fakediscord import FakeDiscord
 from tests.discord_app.harness import make_settings
-from tests.fakediscord import FakeDiscord
 
 pytestmark = pytest.mark.timeout(90)
 

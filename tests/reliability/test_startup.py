@@ -19,8 +19,8 @@ from bot.discord_app.runner import BAD_TOKEN_GATEWAY, serve
 from bot.querylog import QueryLog, QueryRecord
 from bot.querylog.records import to_row
 from bot.querylog.schema import ROW_COLUMNS
+from fakediscord import FakeDiscord
 from tests.discord_app.harness import make_settings, text_of
-from tests.fakediscord import FakeDiscord
 from tests.helpers import ROOT
 from tests.reliability.botproc import bot_process
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakediscord import FakeDiscord
-from tests.fakediscord.config import FakeConfig
+from fakediscord import FakeDiscord
+from fakediscord.config import FakeConfig
 from tests.helpers import FACTS_DIR, SEEDS_DIR
 from tests.pgserver import PgServer
 from tests.scaling.test_shards import GUILD_ON_0, GUILD_ON_1, both_ready, shard_process

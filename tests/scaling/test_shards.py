@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 
 from bot.discord_app.shards import shard_of
-from tests.fakediscord import FakeDiscord
-from tests.fakediscord.config import FakeConfig, FakeGuild
-from tests.fakediscord.ids import fixed_snowflake
+from fakediscord import FakeDiscord
+from fakediscord.config import FakeConfig, FakeGuild
+from fakediscord.ids import fixed_snowflake
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -60,7 +60,7 @@ def application_payload(config: FakeConfig, users: dict[int, FakeUser]) -> Json:
         "id": str(config.application_id),
         "name": config.bot.username,
         "icon": None,
-        "description": "A fake application served by tests/fakediscord",
+        "description": "A fake application served by fakediscord",
         "summary": "",
         "type": None,
         "bot_public": False,
