@@ -68,20 +68,7 @@ class BlockingQueryLog:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=timeout)
 
     def record(self, rec: QueryRecord) -> bool:
-        async def write() -> bool:
-            return await self._log.record(rec)
-
-        future = asyncio.run_coroutine_threadsafe(write(), self._loop)
-        if not self._patient:
-            return False
-        try:
-            committed = future.result(timeout=RECORD_WAIT_SECONDS + 1.0)
-        except FutureTimeout:
-            committed = False
-        if not committed:
-            self._patient = False
-            log.warning("query log is slow or unavailable; rows are kept and written when it is back")
-        return committed
+        return self.record_many([rec])
 
     def stats_text(self, days: int) -> str:
         """The `factbot stats` report of the last `days` days, as text."""
