@@ -66,7 +66,6 @@ class MetricHit:
     coverage: float  # share of the alias's weight the query matched
     query_coverage: float = 1.0  # share of the query's metric words this alias explains
     heads: bool = True  # explains every head word of the question ("share", "growth", "rank")
-    conflict: bool = False  # leaves unexplained a word that by itself names another metric
     positions: frozenset[int] = frozenset()  # the question's content words this reading explains
 
     @property
@@ -498,12 +497,6 @@ class QueryParser:
         head_positions = {
             pos for token, (_, pos) in matched.items() if token in index.head_words and not (context and pos in context)
         }
-        # positions whose word alone names a metric: "gdp" in "per capita gdp"
-        solo_positions = {pos: index.solo_metrics[t] for t, (sim, pos) in matched.items() if t in index.solo_metrics}
-
-        def conflict(key: str) -> bool:
-            return any(key not in names and pos not in explained[key] for pos, names in solo_positions.items())
-
         hits = sorted(
             (
                 MetricHit(
@@ -512,7 +505,6 @@ class QueryParser:
                     best_coverage.get(key, coverage),
                     query_coverage(key),
                     head_positions <= explained[key],
-                    conflict(key),
                     frozenset(positions | explained[key]),
                 )
                 for key, (score, coverage, positions) in ranked[:12]

@@ -119,6 +119,23 @@ def _error_code(exc: Exception) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+async def prepare_local(
+    path: Path | str, retention_days: int | None, max_pending: int, record_wait: float, close_timeout: float
+) -> tuple[Path, UserKey]:
+    """Check the options, make the local directory and load (or create) the user-id key:
+    what every back end does before it connects."""
+    if retention_days is not None and retention_days < 1:
+        raise ValueError(f"retention_days must be at least 1, or None to keep rows forever, not {retention_days}")
+    if max_pending < 1 or record_wait < 0 or close_timeout < 0:
+        raise ValueError("max_pending must be positive; record_wait and close_timeout >= 0")
+    local = Path(path)
+    try:
+        await asyncio.to_thread(local.parent.mkdir, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QueryLogError(f"cannot create the directory of {local}: {exc}") from exc
+    return local, await asyncio.to_thread(load_or_create_key, key_path_for(local))
+
+
 class QueryLog:
     """The query log of one database file. Create it with `await QueryLog.open(path)`.
 
@@ -205,16 +222,7 @@ class QueryLog:
         newer factbot wrote or that is not a database, and `UserKeyError` when the
         user-id key cannot be read or created.
         """
-        if retention_days is not None and retention_days < 1:
-            raise ValueError(f"retention_days must be at least 1, or None to keep rows forever, not {retention_days}")
-        if max_pending < 1 or record_wait < 0 or close_timeout < 0:
-            raise ValueError("max_pending must be positive; record_wait and close_timeout >= 0")
-        db_path = Path(path)
-        try:
-            await asyncio.to_thread(db_path.parent.mkdir, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QueryLogError(f"cannot create the directory of {db_path}: {exc}") from exc
-        key = await asyncio.to_thread(load_or_create_key, key_path_for(db_path))
+        db_path, key = await prepare_local(path, retention_days, max_pending, record_wait, close_timeout)
         qlog = cls(
             db_path,
             key,

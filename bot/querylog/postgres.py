@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.querylog import pgschema
-from bot.querylog.errors import QueryLogError, SchemaVersionError
+from bot.querylog.errors import SchemaVersionError
 from bot.querylog.export import to_csv, window_rows, write_csv
 from bot.querylog.log import (
     _UID,
@@ -54,8 +54,9 @@ from bot.querylog.log import (
     SPOOL_CHUNK_ROWS,
     QueryLog,
     _with_delivery,
+    prepare_local,
 )
-from bot.querylog.privacy import KEY_BYTES, UserKey, key_path_for, load_or_create_key
+from bot.querylog.privacy import KEY_BYTES, UserKey, key_path_for
 from bot.querylog.records import Row, format_ts
 from bot.querylog.schema import ROW_COLUMNS, SCHEMA_VERSION
 from bot.querylog.stats import Stats, compute_stats
@@ -215,16 +216,7 @@ class PgQueryLog(QueryLog):
         """Connect (creating or migrating the schema, replaying the local spool) and start the
         writer. A server that is down does not stop the bot: rows wait and spool until it is
         back. Raises `SchemaVersionError` for a database a newer factbot wrote."""
-        if retention_days is not None and retention_days < 1:
-            raise ValueError(f"retention_days must be at least 1, or None to keep rows forever, not {retention_days}")
-        if max_pending < 1 or record_wait < 0 or close_timeout < 0:
-            raise ValueError("max_pending must be positive; record_wait and close_timeout >= 0")
-        local = Path(local_path)
-        try:
-            await asyncio.to_thread(local.parent.mkdir, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QueryLogError(f"cannot create the directory of {local}: {exc}") from exc
-        key = await asyncio.to_thread(load_or_create_key, key_path_for(local))
+        local, key = await prepare_local(local_path, retention_days, max_pending, record_wait, close_timeout)
         qlog = cls(
             dsn,
             local,
