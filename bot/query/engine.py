@@ -106,8 +106,13 @@ def select_period(
         return Selection(Status.NOT_FOUND, ())
     if asked is None and part is not None:
         # "H1" with no year: the latest figure for those months of a year, else none
-        same = [f for f in facts if f.period.kind is PeriodKind.PARTIAL
-                and (f.period.start.month, f.period.end.month) == part and f.period.start.year == f.period.end.year]
+        same = [
+            f
+            for f in facts
+            if f.period.kind is PeriodKind.PARTIAL
+            and (f.period.start.month, f.period.end.month) == part
+            and f.period.start.year == f.period.end.year
+        ]
         if same:
             latest = _latest(same)
             return Selection(Status.ANSWERED, tuple(_best_of_same([f for f in latest if f.period == latest[0].period])))
@@ -180,9 +185,7 @@ class Engine:
             self.metrics_by_place.setdefault(place, set()).add(metric)
             self.places_by_metric.setdefault(metric, set()).add(place)
         # suggestions for questions nothing matched: one label per place and metric pair
-        self._pair_labels = [
-            f"{store.metric_name(m)} {store.place_name(p)}" for (p, m) in store.by_place_metric
-        ]
+        self._pair_labels = [f"{store.metric_name(m)} {store.place_name(p)}" for (p, m) in store.by_place_metric]
         self._pair_keys = list(store.by_place_metric)
         self._quote_cache: dict[str, frozenset[str]] = {}
 
@@ -231,10 +234,15 @@ class Engine:
         if parsed.currency is not None:
             converted = self._in_currency(answer, parsed.currency[0])
             if converted is None:
-                return self._refuse(answer, parsed, fact, (
-                    f"The documents do not print {answer.interpretation.title} in {parsed.currency[1]}, "
-                    "and factbot does not convert currencies."
-                ))
+                return self._refuse(
+                    answer,
+                    parsed,
+                    fact,
+                    (
+                        f"The documents do not print {answer.interpretation.title} in {parsed.currency[1]}, "
+                        "and factbot does not convert currencies."
+                    ),
+                )
             answer = converted
         reason = self._refusal(parsed, fact)
         if reason is not None and parsed.operator is not None:
@@ -251,7 +259,8 @@ class Engine:
         kind = parsed.operator[0]
         siblings = self.store.by_place_metric.get((fact.place, fact.metric), ())
         stating = [
-            f for f in siblings
+            f
+            for f in siblings
             if f is not fact
             and (parsed.period is None or f.period.overlaps(parsed.period))
             and self._states_operation(f, kind, self._quote_words(f))
@@ -262,8 +271,10 @@ class Engine:
         evidence = self._quote_words(fact)
         if parsed.operator is not None and not self._states_operation(fact, parsed.operator[0], evidence):
             return self._derived_reason(parsed.operator)
-        if parsed.second_period is not None and parsed.period is not None and not self._explains_period(
-            fact, parsed.second_period
+        if (
+            parsed.second_period is not None
+            and parsed.period is not None
+            and not self._explains_period(fact, parsed.second_period)
         ):
             return (
                 f"The question names two periods ({parsed.period.label()} and {parsed.second_period.label()}); "
@@ -277,7 +288,8 @@ class Engine:
         # a qualifier the metric vocabulary knows ("foreign", "livestock") is weighed by the
         # scores already; one it does not know ("urban") can only hold the answer back
         qualifiers = [
-            w for w in parsed.remaining
+            w
+            for w in parsed.remaining
             if w in lex.qualifiers and w not in evidence and w not in self.index.metric_token_set
         ]
         if qualifiers:
@@ -288,7 +300,8 @@ class Engine:
         # beside a confident reading a short unknown word is more likely an acronym
         # ("NMPA") than a place: only longer ones hold the answer back
         names = [
-            w for w in parsed.remaining
+            w
+            for w in parsed.remaining
             if len(w) >= 5 and self.looks_like_name(w) and w not in evidence and not self._attributed(parsed, w)
         ]
         if names:
@@ -320,8 +333,10 @@ class Engine:
             # income"), or the figure is an average annual rate of change
             stated_rate = fact.change is not None and fact.change.kind == "average_annual" and fact.unit == "percent"
             return stated_rate or bool(said & names)
-        if kind == "sum":  # a figure over a span of years is the total the document states
-            return fact.period.kind is PeriodKind.SPAN or bool(said & (evidence | names))
+        if kind == "sum":
+            # a figure over a span of years, or one "as of" a date (sales to date), is the
+            # total the document states
+            return fact.period.kind in (PeriodKind.SPAN, PeriodKind.AS_OF) or bool(said & (evidence | names))
         return bool(said & (evidence | names))
 
     @staticmethod
@@ -331,9 +346,7 @@ class Engine:
         if parsed.period is None:
             return True
         said = words(parsed.folded)
-        return any(
-            word == w and any(t.isdigit() for t in said[max(0, i - 3) : i + 4]) for i, w in enumerate(said)
-        )
+        return any(word == w and any(t.isdigit() for t in said[max(0, i - 3) : i + 4]) for i, w in enumerate(said))
 
     def _attributed(self, parsed: ParsedQuery, name: str) -> bool:
         """A name said to be the source ("according to Yan Jinhai"), not what the figure is about."""
@@ -379,8 +392,9 @@ class Engine:
         equivalent = (fact.equivalent or "").strip().strip("()").strip()
         if printed is None or not equivalent or not any(p in equivalent.lower() for p in printed.printed):
             return None
-        stated = replace(fact, figure=equivalent, equivalent=fact.figure, unit=currency,
-                         value=stated_value(equivalent, fact.value))
+        stated = replace(
+            fact, figure=equivalent, equivalent=fact.figure, unit=currency, value=stated_value(equivalent, fact.value)
+        )
         answer_view = view(stated, self.store)
         return replace(answer, message=answer_view.text, fact=answer_view)
 
@@ -406,7 +420,8 @@ class Engine:
             # the place lacks the metric read: the next-best reading it has, when it
             # explains as much of the question, is scored like any other candidate
             available = [
-                m for m in parsed.metrics
+                m
+                for m in parsed.metrics
                 if (place, m.metric) in self.store.by_place_metric and m.query_coverage >= metrics[0].query_coverage
             ][:1]
         if not available:
@@ -429,8 +444,12 @@ class Engine:
             # another named place (a partner country, a province) the figure is not about
             others = ", ".join(self.store.place_name(p) for p in places if p not in covered)
             return self._nearest(
-                query, parsed, interp, list(selection.facts) or list(facts),
-                reason=f"No figure for {interp.title} that concerns {others}.", score=base_score * 0.5,
+                query,
+                parsed,
+                interp,
+                list(selection.facts) or list(facts),
+                reason=f"No figure for {interp.title} that concerns {others}.",
+                score=base_score * 0.5,
             )
         if decision.verdict is Verdict.BLOCKED and selection.facts:
             main = selection.facts[0]
@@ -445,7 +464,10 @@ class Engine:
         if selection.status is Status.ANSWERED and decision.verdict is Verdict.WEAK:
             asked = " ".join(w for w in parsed.text.split() if w) or interp.title
             return self._nearest(
-                query, parsed, interp, list(selection.facts),
+                query,
+                parsed,
+                interp,
+                list(selection.facts),
                 reason=f"No figure for exactly '{asked}'; the closest metric is {interp.metric}.",
                 score=base_score * 0.5,
             )
@@ -454,8 +476,12 @@ class Engine:
         if selection.status is Status.AMBIGUOUS:
             return self._ambiguous(query, parsed, interp, list(selection.facts), base_score * 0.7)
         return self._nearest(
-            query, parsed, interp, list(selection.facts),
-            reason=f"No figure for {interp.title}.", score=base_score * 0.5,
+            query,
+            parsed,
+            interp,
+            list(selection.facts),
+            reason=f"No figure for {interp.title}.",
+            score=base_score * 0.5,
         )
 
     def candidate(
@@ -483,8 +509,7 @@ class Engine:
         honouring = [m for m in parsed.metrics if m.heads] or list(parsed.metrics)
         heads_at = {i for i, t in enumerate(parsed.content) if t in self.index.head_words}
         rivals = [
-            m.strength for m in honouring
-            if (place, m.metric) in self.store.by_place_metric or m.positions - heads_at
+            m.strength for m in honouring if (place, m.metric) in self.store.by_place_metric or m.positions - heads_at
         ]
         best = max(rivals, default=hit.strength)
         features = Features(
@@ -536,7 +561,8 @@ class Engine:
             whole = parsed.period.label() if parsed.period else str(main.period.start.year)
             extra = (extra + ". " if extra else "") + f"The documents give no figure for the whole of {whole}"
         newer = [
-            f for f in facts[1:]
+            f
+            for f in facts[1:]
             if f.period.kind is PeriodKind.PARTIAL and f.period.end.ordinal > main.period.end.ordinal
         ]
         if newer and (parsed.period is None or parsed.period.kind is PeriodKind.AS_OF):
@@ -552,8 +578,12 @@ class Engine:
         answer_view = view(main, self.store, extra=extra)
         if parsed.period is None or parsed.period.kind is PeriodKind.AS_OF:
             interp = Interpretation(
-                place=interp.place, metric=interp.metric, period=main.period.label(),
-                place_key=interp.place_key, metric_key=interp.metric_key, period_code=main.period.text,
+                place=interp.place,
+                metric=interp.metric,
+                period=main.period.label(),
+                place_key=interp.place_key,
+                metric_key=interp.metric_key,
+                period_code=main.period.text,
             )
             score *= 0.95
         elif selection.note:
@@ -677,9 +707,7 @@ class Engine:
         near = self._near_period(facts, parsed.period)
         return self._nearest(query, parsed, interp, near, f"No figure for {interp.title}.", 0.2)
 
-    def _several_places(
-        self, query: str, parsed: ParsedQuery, places: list[str], metrics: list[MetricHit]
-    ) -> Answer:
+    def _several_places(self, query: str, parsed: ParsedQuery, places: list[str], metrics: list[MetricHit]) -> Answer:
         facts: list[Fact] = []
         for place in places:
             metric = next((m for m in metrics if (place, m.metric) in self.store.by_place_metric), metrics[0])
@@ -688,8 +716,11 @@ class Engine:
                 facts.append(selection.facts[0])
         interp = self._interp(parsed, None, metrics[0].metric)
         interp = Interpretation(
-            place=" / ".join(self.store.place_name(p) for p in places), metric=interp.metric, period=interp.period,
-            metric_key=interp.metric_key, period_code=interp.period_code,
+            place=" / ".join(self.store.place_name(p) for p in places),
+            metric=interp.metric,
+            period=interp.period,
+            metric_key=interp.metric_key,
+            period_code=interp.period_code,
         )
         if not facts:
             return self._not_found(query, parsed, interp, f"No figure for {interp.title}.")
@@ -750,8 +781,12 @@ class Engine:
 
     def _fuzzy_suggestions(self, parsed: ParsedQuery) -> tuple[str, ...]:
         hits = process.extract(
-            parsed.text, self._pair_labels, scorer=fuzz.token_set_ratio, processor=utils.default_process,
-            limit=MAX_LISTED, score_cutoff=40,
+            parsed.text,
+            self._pair_labels,
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            limit=MAX_LISTED,
+            score_cutoff=40,
         )
         out: list[str] = []
         for _, _, i in hits:

@@ -64,6 +64,7 @@ class Lexicon:
     qualifiers: frozenset[str] = frozenset()
     attribution_cues: frozenset[str] = frozenset()
     context_openers: tuple[re.Pattern[str], ...] = ()
+    recollections: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
 
     # -- words ------------------------------------------------------------
@@ -172,6 +173,15 @@ class Lexicon:
             return folded
         return self._any_context_opener.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
 
+    @cached_property
+    def _any_recollection(self) -> re.Pattern[str]:
+        return _either(self.recollections)
+
+    def recollects(self, clause: str) -> bool:
+        """Whether a clause tells what the asker remembers or was told ("I know it was under
+        700k tons back in 2012"): the figure and the year in it are not what is asked."""
+        return bool(self.recollections) and self._any_recollection.search(clause) is not None
+
     def phonetic_key(self, word: str) -> str:
         """A spelling by ear reduced to the pinyin it stands for: "shinjiang" -> "xinjiang"."""
         for spelling, pinyin in self.phonetic:
@@ -186,11 +196,17 @@ def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
 
 
 def _strings(value: Any, where: str) -> list[str]:
+    """A list of words, lower-cased as the folded question is."""
+    return [v.lower() for v in _patterns(value, where)]
+
+
+def _patterns(value: Any, where: str) -> list[str]:
+    """A list of regular expressions, kept as written: lower-casing would turn \\S into \\s."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         raise LexiconError(f"{where} must be a list of words")
-    return [str(v).lower() for v in value]
+    return [str(v) for v in value]
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -224,7 +240,7 @@ def _worded(raw: Any, where: str, listing: str) -> list[tuple[str, tuple[re.Patt
     for key, body in (raw or {}).items():
         if not isinstance(body, dict):
             raise LexiconError(f"{where}.{key} needs 'words:' and '{listing}:'")
-        patterns = tuple(_compile(p, f"{where}.{key}") for p in _strings(body.get("words"), f"{where}.{key}"))
+        patterns = tuple(_compile(p, f"{where}.{key}") for p in _patterns(body.get("words"), f"{where}.{key}"))
         entries.append((str(key), patterns, _strings(body.get(listing), f"{where}.{key}")))
     return entries
 
@@ -240,7 +256,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
             folds[surface] = str(target).lower()
     operators: list[tuple[str, re.Pattern[str]]] = []
     for kind, patterns in (data.get("operators") or {}).items():
-        for pattern in _strings(patterns, f"{name}: operators.{kind}"):
+        for pattern in _patterns(patterns, f"{name}: operators.{kind}"):
             operators.append((str(kind), _compile(pattern, f"{name}: operators.{kind}")))
     currencies = [
         Currency(key, words_, tuple(listed))
@@ -271,7 +287,10 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
         attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
         context_openers=tuple(
-            _compile(p, f"{name}: context_openers") for p in _strings(data.get("context_openers"), "context_openers")
+            _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")
+        ),
+        recollections=tuple(
+            _compile(p, f"{name}: recollections") for p in _patterns(data.get("recollections"), "recollections")
         ),
         phonetic=tuple(_pairs(data.get("phonetic"), f"{name}: phonetic")),
     )

@@ -35,21 +35,35 @@ _FIELD_LABEL = re.compile(
 CLAUSE_MARK = "zzclausezz"
 ASKED_MARK = "zzaskedzz"  # a clause that ended in a question mark
 CONTEXT_MARK = "zzcontextzz"  # a clause that a context opener began
+RECALLED_MARK = "zzrecalledzz"  # a clause whose period and place give way to the one that asks
 _QUESTION_MARK = re.compile(r"\?+")
 CONTEXT_WEIGHT = 0.05
+# a background clause the question leans on ("I know it was under 700k tons back in 2012 -
+# what is it now?") names the metric as fully as the question, but like any context it
+# blocks nothing: its period words were read as context, not left unread
+BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z)\]])\.\s+|\s[-—–]+\s|:\s+")
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\.\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
 })  # fmt: skip
+_WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
+_PAST = frozenset({"was", "were", "did", "had"})
+_PRESENT = frozenset({"is", "are", "has", "have", "does", "do", "now", "today", "currently", "latest"})
+
+
+def _opens_a_question(clause: list[str]) -> bool:
+    """A clause that asks: a wh-word anywhere, or an asking word first ("is" in "Is it true
+    ...?", not in "the digital economy there is booming")."""
+    return bool(clause) and (clause[0] in _ASKING or bool(_WH_WORDS & set(clause)))
+
+
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
 _FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
-_SHARE_OF = re.compile(
-    r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b"
-)
+_SHARE_OF = re.compile(r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
 
 
 @dataclass(frozen=True)
@@ -99,7 +113,8 @@ class ParsedQuery:
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
         """The content words of the question proper a reading leaves unexplained (numbers aside)."""
         return tuple(
-            t for i, t in enumerate(self.content)
+            t
+            for i, t in enumerate(self.content)
             if i not in hit.positions and i not in self.context and not t.isdigit()
         )
 
@@ -133,6 +148,7 @@ class QueryParser:
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
+        marked = self._mark_background(marked, today)
         operator = lex.operator(folded)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
@@ -141,9 +157,7 @@ class QueryParser:
         rest = found.rest
         # a second period phrase ("... back in 2012") leaves the question two periods
         # ("last year (2024)": the year written out says which one is meant)
-        other = (
-            extract_period(rest, today, context_marks) if found.period is not None and not found.relative else None
-        )
+        other = extract_period(rest, today, context_marks) if found.period is not None and not found.relative else None
         second_period = (
             other.period if other is not None and not other.relative and other.period != found.period else None
         )
@@ -156,9 +170,7 @@ class QueryParser:
                     # a Chinese term names its metric outright: full weight, nothing left to explain
                     cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
         marked_words = [
-            (part, weight)
-            for w, weight in self._clauses(words(rest))
-            for part in (self.index.split_compound(w) or [w])
+            (part, weight) for w, weight in self._clauses(words(rest)) for part in (self.index.split_compound(w) or [w])
         ]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
         tagged = [
@@ -179,7 +191,10 @@ class QueryParser:
         kept = [
             (t, weight)
             for t, weight in ((singular(lex.fold_token(t)), c) for t, c in tagged)
-            if t and t not in lex.stop_words and t not in lex.fillers and t not in place_words
+            if t
+            and t not in lex.stop_words
+            and t not in lex.fillers
+            and t not in place_words
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
@@ -213,6 +228,59 @@ class QueryParser:
             context=frozenset(context),
         )
 
+    def _mark_background(self, marked: str, today: date | None) -> str:
+        """Mark the clauses whose period and place give way to the clause that asks.
+
+        "Xinjiang trade hit 357 billion yuan in 2023. What was it in 2022?" asks for
+        2022; "My cousin works in Lhasa ... How large was Xizang's digital economy?"
+        asks about Xizang. The clause that asks keeps its own period and place, and
+        the others supply only what it lacks. A clause that tells what the asker
+        remembers ("I know it was under 700k tons back in 2012") gives way even when
+        the question names no period ("... these days?"). A recollection alone is
+        left whole: "I read it was 10 billion in 2023, right?" asks about what it states.
+        """
+        if CLAUSE_MARK not in marked:
+            return marked
+        clauses = marked.split(CLAUSE_MARK)
+        lex = self.lexicon
+        recalled = [CONTEXT_MARK not in c and lex.recollects(c) for c in clauses]
+        clause_words = [words(c) for c in clauses]
+        asking = [
+            i
+            for i, (c, ws) in enumerate(zip(clauses, clause_words, strict=True))
+            if not recalled[i] and CONTEXT_MARK not in c and (ASKED_MARK in c or _opens_a_question(ws))
+        ]
+        if not asking:
+            return marked
+
+        def has_period(c: str) -> bool:
+            found = extract_period(c, today)
+            return found.period is not None or found.latest
+
+        def has_place(c: str) -> bool:
+            return bool(self._places(c)[0])
+
+        asked_period = any(has_period(clauses[i]) for i in asking)
+        asked_place = any(has_place(clauses[i]) for i in asking)
+        asked_metric = any(self._vocabulary_word(w) for i in asking for w in clause_words[i])
+        asked_anything = asked_period or asked_place or asked_metric
+        # "What was the actual increase?" asks about the time remembered; "what has it grown
+        # to?" and "what is it now?" ask about today
+        asked_words = {w for i in asking for w in clause_words[i]}
+        looks_back = bool(asked_words & _PAST) and not asked_words & _PRESENT
+
+        def mark(i: int, c: str) -> str:
+            if i in asking or CONTEXT_MARK in c:
+                return c
+            if (asked_period and has_period(c)) or (asked_place and has_place(c)):
+                return f" {CONTEXT_MARK} {RECALLED_MARK} {c}"
+            if recalled[i] and asked_anything:
+                # its period stays the one asked when the question looks back to it
+                return f" {RECALLED_MARK} {c}" if looks_back else f" {CONTEXT_MARK} {RECALLED_MARK} {c}"
+            return c
+
+        return CLAUSE_MARK.join(mark(i, c) for i, c in enumerate(clauses))
+
     def _clauses(self, words_: list[str]) -> list[tuple[str, float]]:
         """Each word with its weight: 1 in the clause that asks, less in a context clause.
 
@@ -223,11 +291,14 @@ class QueryParser:
         clauses: list[list[str]] = [[]]
         asked: set[int] = set()
         context: set[int] = set()  # clauses a context opener began ("as cited by ...")
+        recalled: set[int] = set()  # clauses whose period and place give way (_mark_background)
         for word in words_:
             if word == CLAUSE_MARK:
                 clauses.append([])
             elif word == CONTEXT_MARK:
                 context.add(len(clauses) - 1)
+            elif word == RECALLED_MARK:
+                recalled.add(len(clauses) - 1)
             elif word == ASKED_MARK:
                 # the question mark after "..., as cited by the chairman?" ends the question before it
                 at = len(clauses) - 1
@@ -239,18 +310,33 @@ class QueryParser:
         asked = {i for i in asked if clauses[i]}
         clauses_at = [(i, c) for i, c in enumerate(clauses) if c]
         asking_at = [
-            i for i, c in clauses_at
-            if i not in context and (_ASKING & set(c) or i in asked) and any(self._vocabulary_word(w) for w in c)
+            i
+            for i, c in clauses_at
+            if i not in context
+            and i not in recalled
+            and (_ASKING & set(c) or i in asked)
+            and any(self._vocabulary_word(w) for w in c)
         ]
         index_of = {i: n for n, (i, _) in enumerate(clauses_at)}
         clauses = [c for _, c in clauses_at]
         asking = [index_of[i] for i in asking_at]
         # of several clauses that ask, the one that names the metric outright
         naming = [i for i in asking if any(self._metric_word(w) for w in clauses[i])]
-        focus = (naming or asking)[-1] if asking and len(clauses) > 1 else None
-        opened = {index_of[i] for i in context if i in index_of}  # "as cited by ...": always context
+        # a clause that ends in a question mark asks before one that only has an asking word
+        # ("What's the population of Xizang? I need it to go with the GDP figure.")
+        asked_here = {index_of[i] for i in asked if i in index_of}
+        naming_asked = [i for i in naming if i in asked_here]
+        focus = (naming_asked or naming or asking)[-1] if asking and len(clauses) > 1 else None
+        # "as cited by ...": always context; what the asker remembers names the metric as
+        # well as any clause (only its period and place give way, see _mark_background)
+        opened = {index_of[i] for i in context - recalled if i in index_of}
+        remembered = {index_of[i] for i in recalled if i in index_of}
         if focus is None:
-            return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
+            return [
+                (w, LOOSE_CONTEXT_WEIGHT if i in opened else BACKGROUND_WEIGHT if i in remembered else 1.0)
+                for i, c in enumerate(clauses)
+                for w in c
+            ]
         # the clause that asks names the metric outright ("what was the GDP?"): the context
         # hardly counts; it names it only loosely ("by what percentage did it go up?"): less so
         named_here = any(self._metric_word(w) for w in clauses[focus])
@@ -267,8 +353,17 @@ class QueryParser:
             weight = LOOSE_CONTEXT_WEIGHT
         opened_weight = CONTEXT_WEIGHT if named_here else LOOSE_CONTEXT_WEIGHT
 
+        # what the asker remembers ("Xizang's total trade was 10 billion yuan in 2023.") is
+        # context once the question names a metric of its own ("How much of that was exports?");
+        # "what was the year-on-year increase?" names none, and the remembered words say which
+        remembered_weight = CONTEXT_WEIGHT if any(self._names_metric(w) for w in clauses[focus]) else BACKGROUND_WEIGHT
+
         def weight_of(i: int) -> float:
-            return 1.0 if i == focus else opened_weight if i in opened else weight
+            if i == focus:
+                return 1.0
+            if i in remembered:
+                return remembered_weight
+            return opened_weight if i in opened else weight
 
         return [(w, weight_of(i)) for i, c in enumerate(clauses) for w in c]
 
@@ -299,6 +394,16 @@ class QueryParser:
 
     def _vocabulary_word(self, word: str) -> bool:
         return singular(self.lexicon.fold_token(word)) in self.index.token_weight
+
+    def _names_metric(self, word: str) -> bool:
+        """A word of some metric's name that is not only a unit, a scale or a head word."""
+        token = singular(self.lexicon.fold_token(word))
+        return (
+            token in self.index.token_weight
+            and token not in self.index.unit_of_token
+            and token not in self.lexicon.weak_words
+            and token not in self.lexicon.head_words
+        )
 
     def _metric_word(self, word: str) -> bool:
         """A word that by itself points at few metrics ("gdp", "cement"; not "tons" or "total")."""
@@ -362,7 +467,10 @@ class QueryParser:
         # zone) gives back, where they stand, the words that also say what is measured
         kept = {h.place for h in resolved}
         returned = {
-            w for h in hits if h.place not in kept for w in h.text.split()
+            w
+            for h in hits
+            if h.place not in kept
+            for w in h.text.split()
             if singular(self.lexicon.fold_token(w)) in self.index.metric_token_set
         }
         for i, t in enumerate(taken):
@@ -403,16 +511,12 @@ class QueryParser:
             if hit.place not in best or hit.similarity > best[hit.place].similarity:
                 best[hit.place] = hit
         keys = set(best)
-        specific = [
-            h for h in best.values() if not any(h.place in self.index.ancestors(other) for other in keys)
-        ]
+        specific = [h for h in best.values() if not any(h.place in self.index.ancestors(other) for other in keys)]
         specific.sort(key=lambda h: (-h.similarity, -self.index.depth.get(h.place, 0)))
         return specific
 
     # -- metrics --------------------------------------------------------
-    def _metrics(
-        self, content: list[str], context: dict[int, float] | None = None
-    ) -> tuple[list[MetricHit], set[int]]:
+    def _metrics(self, content: list[str], context: dict[int, float] | None = None) -> tuple[list[MetricHit], set[int]]:
         index = self.index
         # token -> (similarity, query positions)
         matched: dict[str, tuple[float, int]] = {}
