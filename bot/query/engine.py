@@ -27,7 +27,7 @@ from bot.query.index import VocabularyIndex
 from bot.query.parser import MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
-from bot.query.text import words
+from bot.query.text import singular, words
 from bot.store.model import Fact
 from bot.store.periods import MONTH_NAMES, Period, PeriodKind
 from bot.store.snapshot import Store
@@ -280,6 +280,15 @@ class Engine:
                 f"The question names two periods ({parsed.period.label()} and {parsed.second_period.label()}); "
                 "ask for one of them."
             )
+        # "how many tonnes of lithium" is not answered by a share in percent
+        asked_in = self._measure_asked(parsed)
+        unit = self.store.vocabulary.units.get(fact.unit)
+        unit_words = self.index.unit_words.get(fact.unit, frozenset())
+        if asked_in is not None and asked_in[1] != fact.unit and asked_in[0] not in unit_words:
+            return (
+                f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
+                f"not in {asked_in[0]}."
+            )
         unread = [w for w in parsed.period_unread if w not in evidence and self._qualifies_a_period(parsed, w)]
         if unread:
             said = " ".join(unread)
@@ -306,6 +315,22 @@ class Engine:
         ]
         if names:
             return f"I don't know '{' '.join(names)}'."
+        return None
+
+    def _measure_asked(self, parsed: ParsedQuery) -> tuple[str, str] | None:
+        """The measure the question proper names outright, as (word, unit key): "tonnes".
+
+        A unit after a number states a figure ("reached 7.58 million kW"), it asks none.
+        """
+        said = words(parsed.folded)
+        stated = {
+            singular(w) for i, w in enumerate(said)
+            if i and (said[i - 1][:1].isdigit() or said[i - 1] in _SCALE)
+        }
+        for i, word in enumerate(parsed.content):
+            unit = self.index.measure_of_word.get(word)
+            if unit is not None and i not in parsed.context and word not in stated:
+                return word, unit
         return None
 
     @staticmethod

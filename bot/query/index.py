@@ -21,6 +21,7 @@ from bot.query.text import fold, singular, words
 from bot.store.model import Vocabulary
 
 NAMING_UNITS = frozenset({"rank", "count", "date", "fold"})
+CURRENCY_UNITS = frozenset({"yuan", "usd"})
 # Head words (lexicon `head_words`: "share", "growth", "rank") say what kind of
 # figure is asked; the parser weighs them triple.
 HEAD_WEIGHT = 3.0
@@ -196,6 +197,20 @@ class VocabularyIndex:
                 for t in lex.content_tokens(name):
                     unit_of_token[t].add(unit.key)
         self.unit_of_token = {t: frozenset(keys) for t, keys in unit_of_token.items()}
+        # a measure named outright ("how many tonnes", "in kwh"): one word, one unit; money
+        # has its own rules (printed equivalents), so currencies are left out
+        # every word of a unit's names: "kilometers" is one of "square kilometers"
+        self.unit_words = {
+            unit.key: frozenset(t for name in (unit.name, unit.key, *unit.aliases) for t in lex.content_tokens(name))
+            for unit in vocabulary.units.values()
+        }
+        self.measure_of_word = {
+            singular(lex.fold_token(word)): unit.key
+            for unit in vocabulary.units.values()
+            if unit.key not in NAMING_UNITS and unit.key not in CURRENCY_UNITS
+            for word in (unit.name, unit.key, *unit.aliases)
+            if len(word) >= 2 and " " not in word and "-" not in word and word.isalnum()
+        }
         # a measurement word ("km", "hours") names no metric by itself
         self.solo_metrics = {t: keys for t, keys in self.solo_metrics.items() if t not in self.unit_of_token}
         self.metric_units = {m: frozenset(units) for m, units in (metric_units or {}).items()}

@@ -43,7 +43,7 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\.\s+|\s[-—–]+\s|:\s+")
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s?\.\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
@@ -351,12 +351,15 @@ class QueryParser:
             weight = 1.0
         else:
             weight = LOOSE_CONTEXT_WEIGHT
-        opened_weight = CONTEXT_WEIGHT if named_here else LOOSE_CONTEXT_WEIGHT
+        # an aside ("..., of which mining made up more than half") hardly counts once the
+        # question names a metric of its own ("the total added value of industry")
+        names_own = any(self._names_metric(w) for w in clauses[focus])
+        opened_weight = CONTEXT_WEIGHT if named_here or names_own else LOOSE_CONTEXT_WEIGHT
 
         # what the asker remembers ("Xizang's total trade was 10 billion yuan in 2023.") is
         # context once the question names a metric of its own ("How much of that was exports?");
         # "what was the year-on-year increase?" names none, and the remembered words say which
-        remembered_weight = CONTEXT_WEIGHT if any(self._names_metric(w) for w in clauses[focus]) else BACKGROUND_WEIGHT
+        remembered_weight = CONTEXT_WEIGHT if names_own else BACKGROUND_WEIGHT
 
         def weight_of(i: int) -> float:
             if i == focus:
