@@ -115,6 +115,12 @@ class VocabularyIndex:
                     self.place_phrases[phrase.text].append(phrase)
                 self.max_place_len = max(self.max_place_len, len(tokens))
         self.place_texts = list(self.place_phrases)
+        # the first word of each multi-word name, by the name's length: most windows of a
+        # question start with no such word and need no lookup at all
+        self.place_starts: dict[int, frozenset[str]] = {
+            size: frozenset(text.split()[0] for text in self.place_texts if len(text.split()) == size)
+            for size in range(2, self.max_place_len + 1)
+        }
         # multi-word names, for finding them when the query reorders their words
         self.multiword_places = sorted(
             (p for phrases in self.place_phrases.values() for p in phrases if len(set(p.tokens)) > 1),

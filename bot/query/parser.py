@@ -258,7 +258,15 @@ class QueryParser:
             return found.period is not None or found.latest
 
         def has_place(c: str) -> bool:
-            return bool(self._places(c)[0])
+            # names as written (one to three words); a misspelt place is found later, in the whole
+            tokens = [self.lexicon.fold_token(w) for w in words(c)]
+            phrases = self.index.place_phrases
+            return any(
+                " ".join(tokens[i : i + n]) in phrases
+                for n in (1, 2, 3)
+                for i in range(len(tokens) - n + 1)
+                if n > 1 or tokens[i] not in self.lexicon.stop_words
+            )
 
         asked_period = any(has_period(clauses[i]) for i in asking)
         asked_place = any(has_place(clauses[i]) for i in asking)
@@ -439,14 +447,16 @@ class QueryParser:
 
         # 1. exact multi-word names as written, longest first
         for size in range(min(self.index.max_place_len, len(tokens)), 1, -1):
+            starts = self.index.place_starts.get(size, frozenset())
             for start in range(len(tokens) - size + 1):
-                if not any(taken[start : start + size]):
+                if tokens[start] in starts and not any(taken[start : start + size]):
                     phrases = self.index.exact_place(tokens[start : start + size])
                     if phrases:
                         take(start, size, phrases, 1.0)
         # 2. multi-word names whose words all appear in another order ("bonded zone kashi")
         self._reordered_places(tokens, taken, hits, raw)
         # 3. single words, exact; 4. typos, longest first, so a typo never beats a name
+        known = [self._known(t) for t in tokens]
         for exact in (True, False):
             for size in range(1 if exact else min(self.index.max_place_len, len(tokens)), 0, -1):
                 for start in range(len(tokens) - size + 1):
@@ -457,7 +467,7 @@ class QueryParser:
                         continue
                     if exact:
                         phrases, similarity = self.index.exact_place(window), 1.0
-                    elif all(self._known(t) for t in window):
+                    elif all(known[start : start + size]):
                         continue  # nothing misspelt here: exact matching already had its chance
                     else:
                         phrases, similarity = self.index.fuzzy_place(window)

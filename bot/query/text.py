@@ -17,6 +17,8 @@ _EDGE_RE = re.compile(r"^[.\-]+|[.\-]+$")
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and smart punctuation; keep CJK characters."""
+    if text.isascii():
+        return text.lower()  # nothing to normalise: the common case, and much the cheapest
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     decomposed = unicodedata.normalize("NFKD", text)
