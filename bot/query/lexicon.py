@@ -63,6 +63,7 @@ class Lexicon:
     kinds: tuple[Kind, ...] = ()
     qualifiers: frozenset[str] = frozenset()
     attribution_cues: frozenset[str] = frozenset()
+    speaker_cues: frozenset[str] = frozenset()
     context_openers: tuple[re.Pattern[str], ...] = ()
     recollections: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
@@ -286,6 +287,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         kinds=tuple(kinds),
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
         attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
+        speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
         context_openers=tuple(
             _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")
         ),
