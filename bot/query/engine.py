@@ -303,6 +303,9 @@ class Engine:
                 f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
                 f"not in {asked_in[0]}."
             )
+        # "how many companies" is not answered by a count of flights
+        if parsed.counted is not None and not self._counts(fact, parsed.counted):
+            return f"The documents count {self._counted_noun(fact)}, not {parsed.counted}s."
         unread = [w for w in parsed.period_unread if w not in evidence and self._qualifies_a_period(parsed, w)]
         if unread:
             said = " ".join(unread)
@@ -334,6 +337,20 @@ class Engine:
         if names:
             return f"I don't know '{' '.join(names)}'."
         return None
+
+    def _counts(self, fact: Fact, counted: str) -> bool:
+        """Whether the fact counts what "how many" asks: its figure, metric or unit says it (its
+        sentence may name other things: "... general aviation enterprises flew 2,128 flights")."""
+        if counted in self.index.unit_words.get(fact.unit, frozenset()):
+            return True
+        lex = self.store.vocabulary.lexicon
+        metric = self.store.vocabulary.metrics.get(fact.metric)
+        names = (fact.figure, *((metric.name, *metric.aliases) if metric else ()))
+        return any(counted in lex.content_tokens(name) for name in names) or counted in self.index.measure_of_word
+
+    def _counted_noun(self, fact: Fact) -> str:
+        said = [w for w in words(fact.figure) if not w[:1].isdigit()]
+        return " ".join(said) or self.store.metric_name(fact.metric)
 
     def _measure_asked(self, parsed: ParsedQuery) -> tuple[str, str] | None:
         """The measure the question proper names outright, as (word, unit key): "tonnes".
@@ -546,6 +563,9 @@ class Engine:
         # something else, unless the fact's own sentence says it ("high-altitude data center")
         solo = self.index.solo_metrics
         conflict = any(w in solo and hit.metric not in solo[w] and w not in quote for w in unexplained)
+        # the words this reading leaves unread name another metric whole ("... first in China
+        # for foreign trade growth" read as the GDP ranking): the question asks about that one
+        conflict = conflict or self._names_another(parsed, hit, quote)
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
@@ -572,6 +592,27 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
+
+    def _names_another(self, parsed: ParsedQuery, hit: MetricHit, quote: frozenset[str]) -> bool:
+        """Whether another metric's alias is wholly in the question, in words this reading
+        leaves unread and its fact's sentence does not say."""
+        index = self.index
+        weak = self.store.vocabulary.lexicon.weak_words
+        for other in parsed.metrics:
+            if other.metric == hit.metric or other.coverage < 1.0:
+                continue
+            left = [
+                parsed.content[i]
+                for i in other.positions - hit.positions
+                if i not in parsed.context
+            ]
+            # two words or more: one word ("area", "operation") is too often said in passing
+            if len(left) >= 2 and all(
+                w not in quote and w not in index.head_words and w not in weak and w not in index.unit_of_token
+                for w in left
+            ):
+                return True
+        return False
 
     # -- outcomes -------------------------------------------------------
     def _interp(self, parsed: ParsedQuery, place: str | None, metric: str | None) -> Interpretation:

@@ -48,6 +48,16 @@ _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
 })  # fmt: skip
+# "how many <what is counted> <verb ...>": the counted noun ends where a verb begins
+_HOW_MANY = re.compile(r"\bhow\s+many\b")
+_VERBS = frozenset({
+    "go", "goes", "went", "come", "came", "show", "hold", "holds", "operate", "operates", "make", "makes",
+    "run", "runs", "exist", "exists", "get", "got", "visit", "visits", "tour", "receive", "fly", "flew",
+    "work", "works", "serve", "serves", "employ", "employs", "cover", "covers", "open", "opens",
+    "took", "take", "takes", "carry", "carries", "flown", "sold", "built", "made", "set",
+})  # fmt: skip
+# counts of anyone or anything: they say nothing about which count is meant
+_GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 _PAST = frozenset({"was", "were", "did", "had"})
 _PRESENT = frozenset({"is", "are", "has", "have", "does", "do", "now", "today", "currently", "latest"})
@@ -109,6 +119,7 @@ class ParsedQuery:
     context: frozenset[int] = frozenset()  # positions of `content` in context clauses
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
+    counted: str | None = None  # what "how many ..." counts ("companies"), folded
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
         """The content words of the question proper a reading leaves unexplained (numbers aside)."""
@@ -215,6 +226,7 @@ class QueryParser:
             second_period=second_period,
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
+            counted=self._counted(folded),
             places=tuple(places),
             metrics=tuple(metrics),
             period=found.period,
@@ -227,6 +239,22 @@ class QueryParser:
             content=tuple(content),
             context=frozenset(context),
         )
+
+    def _counted(self, folded: str) -> str | None:
+        """The noun "how many" counts: the last word before the verb ("how many general aviation
+        companies operate" counts companies)."""
+        match = _HOW_MANY.search(folded)
+        if match is None:
+            return None
+        counted: list[str] = []
+        for word in words(folded[match.end() :])[:5]:
+            if word in self.index.place_phrases:
+                continue  # "how many Tibetan medicine makers": the place is no part of what is counted
+            if word in self.lexicon.stop_words or word[:1].isdigit() or word in _VERBS or word.endswith("ed"):
+                break
+            counted.append(word)
+        noun = singular(self.lexicon.fold_token(counted[-1])) if counted else None
+        return None if noun is None or noun in _GENERIC_COUNTED else noun
 
     def _mark_background(self, marked: str, today: date | None) -> str:
         """Mark the clauses whose period and place give way to the clause that asks.
