@@ -36,6 +36,7 @@ MAX_QUERY_CHARS = 300  # longer input is cut: no question needs more
 MAX_LISTED = 5
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
+DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
 DERIVED = {
@@ -752,6 +753,11 @@ class Engine:
             asked = " ".join(parsed.remaining)
             reason = f"The documents have no figure for '{asked}' in {interp.place}."
             return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
+        if not parsed.metrics and (place, DEFAULT_METRIC) in self.store.by_place_metric:
+            # a place alone ("kashgar 2023", "!trade xizang") asks for its trade: the figure
+            # this bot is named for; its interpretation says so
+            trade = MetricHit(DEFAULT_METRIC, 1.0, 1.0)
+            return self._answer(query, replace(parsed, metrics=(trade,)))
         facts = [f for f in self.store.facts_for(place=place)]
         if parsed.period is not None:
             in_period = [f for f in facts if f.period.overlaps(parsed.period) and f.period.kind is not PeriodKind.SPAN]
