@@ -287,13 +287,15 @@ class QueryParser:
 
         def has_place(c: str) -> bool:
             # names as written (one to three words); a misspelt place is found later, in the whole
-            tokens = [self.lexicon.fold_token(w) for w in words(c)]
-            phrases = self.index.place_phrases
+            tokens = [self.lexicon.fold_token(p) for w in words(c) for p in w.split("-") if p]
+            phrases, starts = self.index.place_phrases, self.index.place_starts
             return any(
-                " ".join(tokens[i : i + n]) in phrases
-                for n in (1, 2, 3)
-                for i in range(len(tokens) - n + 1)
-                if n > 1 or tokens[i] not in self.lexicon.stop_words
+                (tokens[i] in phrases and tokens[i] not in self.lexicon.stop_words)
+                or any(
+                    tokens[i] in starts[n] and " ".join(tokens[i : i + n]) in phrases
+                    for n in range(2, min(self.index.max_place_len, len(tokens) - i) + 1)
+                )
+                for i in range(len(tokens))
             )
 
         asked_period = any(has_period(clauses[i]) for i in asking)
@@ -337,10 +339,12 @@ class QueryParser:
                 recalled.add(len(clauses) - 1)
             elif word == ASKED_MARK:
                 # the question mark after "..., as cited by the chairman?" ends the question before it
+                # (what the asker remembers, "... maybe tripling?", asks nothing of its own)
                 at = len(clauses) - 1
-                while at > 0 and (at in context or not clauses[at]):
+                while at > 0 and at not in recalled and (at in context or not clauses[at]):
                     at -= 1
-                asked.add(at)
+                if at not in recalled:
+                    asked.add(at)
             else:
                 clauses[-1].append(word)
         asked = {i for i in asked if clauses[i]}
@@ -379,6 +383,7 @@ class QueryParser:
         named_elsewhere = any(
             self._metric_word(w) for i, c in enumerate(clauses) if i != focus and i not in opened for w in c
         )
+        names_own = any(self._names_metric(w) for w in clauses[focus])
         if named_here:
             weight = CONTEXT_WEIGHT
         elif named_elsewhere:
@@ -389,7 +394,6 @@ class QueryParser:
             weight = LOOSE_CONTEXT_WEIGHT
         # an aside ("..., of which mining made up more than half") hardly counts once the
         # question names a metric of its own ("the total added value of industry")
-        names_own = any(self._names_metric(w) for w in clauses[focus])
         opened_weight = CONTEXT_WEIGHT if named_here or names_own else LOOSE_CONTEXT_WEIGHT
 
         # what the asker remembers ("Xizang's total trade was 10 billion yuan in 2023.") is
@@ -415,8 +419,9 @@ class QueryParser:
             return places
 
         def in_context(hit: PlaceHit) -> bool:
-            first = hit.text.split()[0] if hit.text.split() else hit.text
-            found = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(first)}(?![\w-])", text)]
+            # the name as said, its words apart or hyphened ("qinghai-xizang ... project")
+            said = r"[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
+            found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)]
             return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
 
         asked = [h for h in places if not in_context(h)]

@@ -199,7 +199,8 @@ def extract_period(text: str, today: date | None = None, context: tuple[str, str
         end = max((today or date.today()).year, year + 1)
         return PeriodMatch(parse_period(f"{year}/{end}"), _cut(text, match), open_end=True)
     # "the whole of 2023", "full-year 2023", and a fiscal year ("FY23"), which is a whole year too
-    whole_year = _WHOLE_YEAR.search(text) is not None or _FISCAL_YEAR.search(text) is not None
+    # (said in a context clause, "I know the full-year 2024 figures might not be out", it asks nothing)
+    whole_year = _search(_WHOLE_YEAR, text, skip) is not None or _search(_FISCAL_YEAR, text, skip) is not None
     if whole_year:
         text = _WHOLE_YEAR.sub(" ", text)
         skip = marked_spans(text, context)
