@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.query.prefilter import Prefilter
 from bot.query.text import singular, words
 
 LEXICON_FILE = "lexicon.yaml"
@@ -88,19 +89,36 @@ class Lexicon:
         return out
 
     # -- phrases ----------------------------------------------------------
-    # One alternation per section says whether any of its patterns can match at all:
-    # most questions match none, and one search is far cheaper than fifty.
+    # Most questions match none of a section's patterns: each pattern's required
+    # literals rule it out with a substring test before its regular expression runs
+    # (see bot.query.prefilter), and a whole section is skipped when none can match.
     @cached_property
-    def _any_phrase(self) -> re.Pattern[str]:
-        return _either(r.pattern for r in self.phrases)
+    def _phrase_filter(self) -> Prefilter:
+        return Prefilter(r.pattern for r in self.phrases)
 
     @cached_property
-    def _any_period_phrase(self) -> re.Pattern[str]:
-        return _either(r.pattern for r in self.period_phrases)
+    def _period_phrase_filter(self) -> Prefilter:
+        return Prefilter(r.pattern for r in self.period_phrases)
 
     @cached_property
-    def _any_operator(self) -> re.Pattern[str]:
-        return _either(p for _, p in self.operators)
+    def _operator_filter(self) -> Prefilter:
+        return Prefilter(p for _, p in self.operators)
+
+    @cached_property
+    def _currency_filter(self) -> Prefilter:
+        return Prefilter(p for c in self.currencies for p in c.words)
+
+    @cached_property
+    def _kind_filter(self) -> Prefilter:
+        return Prefilter(p for k in self.kinds for p in k.words)
+
+    @cached_property
+    def _context_filter(self) -> Prefilter:
+        return Prefilter(self.context_openers)
+
+    @cached_property
+    def _recollection_filter(self) -> Prefilter:
+        return Prefilter(self.recollections)
 
     def rewrite(self, folded: str) -> str:
         """Chinese terms into English, then everyday phrases into the vocabulary's words."""
@@ -114,51 +132,35 @@ class Lexicon:
         return folded
 
     def rewrite_phrases(self, folded: str) -> str:
-        if self._any_phrase.search(folded):
-            for rule in self.phrases:
-                folded = rule.pattern.sub(rule.replacement, folded)
-        return folded
+        return _rewrite(folded, self.phrases, self._phrase_filter)
 
     def rewrite_periods(self, folded: str) -> str:
-        if self._any_period_phrase.search(folded):
-            for rule in self.period_phrases:
-                folded = rule.pattern.sub(rule.replacement, folded)
-        return folded
+        return _rewrite(folded, self.period_phrases, self._period_phrase_filter)
 
     def operator(self, folded: str) -> tuple[str, str] | None:
         """The first derived operation the question asks for: (kind, the words that ask it)."""
-        if not self._any_operator.search(folded):
-            return None
-        for kind, pattern in self.operators:
+        for i in self._operator_filter.candidates(folded):
+            kind, pattern = self.operators[i]
             match = pattern.search(folded)
             if match is not None:
                 return kind, match.group(0).strip()
         return None
 
-    @cached_property
-    def _any_currency(self) -> re.Pattern[str]:
-        return _either(p for c in self.currencies for p in c.words)
-
-    @cached_property
-    def _any_kind(self) -> re.Pattern[str]:
-        return _either(p for k in self.kinds for p in k.words)
-
     def currency(self, folded: str) -> tuple[Currency, str] | None:
-        if not self._any_currency.search(folded):
-            return None
-        for currency in self.currencies:
-            for pattern in currency.words:
-                match = pattern.search(folded)
-                if match is not None:
-                    return currency, match.group(0).strip()
+        words_of = [(c, p) for c in self.currencies for p in c.words]  # the filter's order
+        for i in self._currency_filter.candidates(folded):
+            currency, pattern = words_of[i]
+            match = pattern.search(folded)
+            if match is not None:
+                return currency, match.group(0).strip()
         return None
 
     def kind(self, folded: str) -> Kind | None:
         """The kind of figure asked ("how many": a count), when the question says."""
-        if not self._any_kind.search(folded):
-            return None
-        for kind in self.kinds:
-            if any(p.search(folded) for p in kind.words):
+        words_of = [(k, p) for k in self.kinds for p in k.words]  # the filter's order
+        for i in self._kind_filter.candidates(folded):
+            kind, pattern = words_of[i]
+            if pattern.search(folded):
                 return kind
         return None
 
@@ -170,7 +172,7 @@ class Lexicon:
 
     def mark_context(self, folded: str, opening: str, closing: str) -> str:
         """Marks around each context clause: an opener and the words up to the next comma."""
-        if not self.context_openers:
+        if not self.context_openers or not self._context_filter.may_match(folded):
             return folded
         return self._any_context_opener.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
 
@@ -181,13 +183,29 @@ class Lexicon:
     def recollects(self, clause: str) -> bool:
         """Whether a clause tells what the asker remembers or was told ("I know it was under
         700k tons back in 2012"): the figure and the year in it are not what is asked."""
-        return bool(self.recollections) and self._any_recollection.search(clause) is not None
+        return (
+            bool(self.recollections)
+            and self._recollection_filter.may_match(clause)
+            and self._any_recollection.search(clause) is not None
+        )
 
     def phonetic_key(self, word: str) -> str:
         """A spelling by ear reduced to the pinyin it stands for: "shinjiang" -> "xinjiang"."""
         for spelling, pinyin in self.phonetic:
             word = word.replace(spelling, pinyin)
         return word
+
+
+def _rewrite(folded: str, rules: tuple[Rewrite, ...], prefilter: Prefilter) -> str:
+    """Apply each rule that may match the text as it stands (an earlier rule's rewrite can
+    make a later one match: "cooking pots" becomes "cookware" before "high-altitude cookware")."""
+    at = prefilter.candidates(folded)
+    if not at:
+        return folded
+    for i in range(at[0], len(rules)):
+        if prefilter.may_apply(i, folded):
+            folded = rules[i].pattern.sub(rules[i].replacement, folded)
+    return folded
 
 
 def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:

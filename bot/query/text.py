@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT_RE = re.compile(r"[^\w%\s.-]+")
 _SPLIT_RE = re.compile(r"[\s]+")
@@ -28,6 +29,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Split folded text into words, dropping punctuation but keeping '%' and hyphens."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    # one question is split many times over (its clauses, its quote checks): split it once
     text = (fold(text) + " ").replace("'s ", " ").replace("'", "")
     text = _PUNCT_RE.sub(" ", text)
     out = []
@@ -35,7 +42,7 @@ def words(text: str) -> list[str]:
         word = _EDGE_RE.sub("", raw)
         if word:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def singular(token: str) -> str:

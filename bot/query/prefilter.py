@@ -1,0 +1,102 @@
+"""Literal prefilters for the lexicon's regular expressions.
+
+Most questions match none of a lexicon section's fifty or a hundred patterns, and
+Python's `re` tries every alternative of a combined pattern at every position of
+the text, which made that test a tenth of the engine's time. A pattern such as
+`\\b(?:went|passed)\\s+through\\b` cannot match a text that contains neither
+"went" nor "passed": the literals one of which every match must contain are read
+from the pattern once, with the standard library's own parser, and a substring
+test (`in`) rules the pattern out before the regular expression runs.
+
+A pattern whose literals cannot be told (a leading character class, an optional
+first word) is always tried: the prefilter only ever skips work, never a match.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# the standard library's regular-expression parser (re._parser, "sre_parse" before 3.11);
+# imported by name because it is internal, typed loosely for the same reason
+_sre: Any = importlib.import_module("re._parser")
+
+MIN_LITERAL = 2  # one letter is in nearly every question: no use as a filter
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains, or None when none can be told."""
+    try:
+        parsed = _sre.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    found = _sequence(list(parsed))
+    if not found or min(len(s) for s in found) < MIN_LITERAL:
+        return None
+    return frozenset(found)
+
+
+def _sequence(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The most selective set of required literals of a sequence of pattern items."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            consider({"".join(run)})
+            run = []
+        if op is _sre.SUBPATTERN:
+            consider(_sequence(list(arg[-1])))
+        elif op is _sre.BRANCH:
+            branches = [_sequence(list(branch)) for branch in arg[1]]
+            if all(branches):
+                consider(set().union(*(b for b in branches if b)))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            consider(_sequence(list(arg[2])))
+        # anything else (a class, a boundary, a look-around, an optional part) requires
+        # nothing of its own and ends the literal run before it
+    if run:
+        consider({"".join(run)})
+    return best
+
+
+class Prefilter:
+    """Patterns with the literals that rule each of them out of a text."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.entries = [(p, required_literals(p.pattern)) for p in patterns]
+        self.always = any(literals is None for _, literals in self.entries)
+        # every literal of the section, each with the patterns it may let through
+        by_literal: dict[str, list[int]] = {}
+        for i, (_, literals) in enumerate(self.entries):
+            for literal in literals or ():
+                by_literal.setdefault(literal, []).append(i)
+        self._by_literal = [(literal, tuple(at)) for literal, at in by_literal.items()]
+        self._unfiltered = frozenset(i for i, (_, literals) in enumerate(self.entries) if literals is None)
+
+    def may_match(self, text: str) -> bool:
+        """False only when no pattern can match `text`."""
+        return self.always or any(literal in text for literal, _ in self._by_literal)
+
+    def candidates(self, text: str) -> list[int]:
+        """The positions of the patterns that may match `text`, in order."""
+        found = set(self._unfiltered)
+        for literal, at in self._by_literal:
+            if literal in text:
+                found.update(at)
+        return sorted(found)
+
+    def may_apply(self, i: int, text: str) -> bool:
+        """Whether pattern `i` may match `text`."""
+        literals = self.entries[i][1]
+        return literals is None or any(literal in text for literal in literals)
