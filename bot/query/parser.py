@@ -502,6 +502,8 @@ class QueryParser:
                         phrases, similarity = self.index.exact_place(window), 1.0
                     elif all(known[start : start + size]):
                         continue  # nothing misspelt here: exact matching already had its chance
+                    elif size > 1 and sum(t in self.index.place_token_set for t in window) < size - 1:
+                        continue  # a misspelt name of several words keeps all but one of them
                     else:
                         phrases, similarity = self.index.fuzzy_place(window)
                     if phrases:
