@@ -37,6 +37,7 @@ MAX_LISTED = 5
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
 DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
+_TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
 DERIVED = {
@@ -284,7 +285,11 @@ class Engine:
 
     def _refusal(self, parsed: ParsedQuery, fact: Fact) -> str | None:
         evidence = self._quote_words(fact)
-        if parsed.operator is not None and not self._states_operation(fact, parsed.operator[0], evidence):
+        if (
+            parsed.operator is not None
+            and not self._states_operation(fact, parsed.operator[0], evidence)
+            and not self._total_to_date(parsed.operator, fact)
+        ):
             return self._derived_reason(parsed.operator)
         if (
             parsed.second_period is not None
@@ -384,6 +389,12 @@ class Engine:
         base = fact.change.base if fact.change is not None else None
         return bool(base and base[:4] == str(other.start.year)) or fact.period.overlaps(other)
 
+    @staticmethod
+    def _total_to_date(operator: tuple[str, str], fact: Fact) -> bool:
+        """ "Cumulative sales of plateau cookware": a figure "as of" a date is the total so far.
+        ("combined" or "altogether" asks to add figures up, and stays a derived request.)"""
+        return operator[0] == "sum" and fact.period.kind is PeriodKind.AS_OF and bool(_TO_DATE.search(operator[1]))
+
     def _states_operation(self, fact: Fact, kind: str, evidence: frozenset[str]) -> bool:
         """The fact itself is the derived figure asked: a cumulative total, an average annual rate."""
         said = self.store.vocabulary.lexicon.operator_evidence.get(kind, frozenset())
@@ -397,7 +408,7 @@ class Engine:
         if kind == "sum":
             # a figure over a span of years, or one "as of" a date (sales to date), is the
             # total the document states
-            return fact.period.kind in (PeriodKind.SPAN, PeriodKind.AS_OF) or bool(said & (evidence | names))
+            return fact.period.kind is PeriodKind.SPAN or bool(said & (evidence | names))
         return bool(said & (evidence | names))
 
     @staticmethod

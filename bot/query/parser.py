@@ -421,7 +421,9 @@ class QueryParser:
         def in_context(hit: PlaceHit) -> bool:
             # the name as said, its words apart or hyphened ("qinghai-xizang ... project")
             said = r"[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
-            found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)]
+            found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)] or [
+                m.start() for m in re.finditer(rf"(?<!\w){said}(?!\w)", text)  # "china-pakistan route"
+            ]
             return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
 
         asked = [h for h in places if not in_context(h)]
