@@ -32,7 +32,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # small: reuse within a question, not across a benchmark's repeats
 def _words(text: str) -> tuple[str, ...]:
     # one question is split many times over (its clauses, its quote checks): split it once
     text = (fold(text) + " ").replace("'s ", " ").replace("'", "")
