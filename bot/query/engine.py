@@ -577,7 +577,7 @@ class Engine:
         conflict = any(w in solo and hit.metric not in solo[w] and w not in quote for w in unexplained)
         # the words this reading leaves unread name another metric whole ("... first in China
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
-        conflict = conflict or self._names_another(parsed, hit, quote)
+        conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
@@ -604,6 +604,20 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
+
+    def _contrasts(self, parsed: ParsedQuery, metric_key: str) -> bool:
+        """Whether the question asks for another quantity than the metric measures ("lithium
+        output" read as a share of lithium resources; lexicon `contrasts`)."""
+        contrasts = self.store.vocabulary.lexicon.contrasts
+        if not contrasts:
+            return False
+        asked = {t for i, t in enumerate(parsed.content) if i not in parsed.context}
+        named = self.index.metric_name_tokens.get(metric_key, frozenset())
+        for one, other in contrasts:
+            for asks, names in ((one, other), (other, one)):
+                if asked & asks and named & names and not named & asks:
+                    return True
+        return False
 
     def _names_another(self, parsed: ParsedQuery, hit: MetricHit, quote: frozenset[str]) -> bool:
         """Whether another metric's alias is wholly in the question, in words this reading

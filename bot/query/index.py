@@ -205,6 +205,11 @@ class VocabularyIndex:
         self.unit_of_token = {t: frozenset(keys) for t, keys in unit_of_token.items()}
         # a measure named outright ("how many tonnes", "in kwh"): one word, one unit; money
         # has its own rules (printed equivalents), so currencies are left out
+        # every word of every name of a metric (for the lexicon's contrasts)
+        self.metric_name_tokens = {
+            metric.key: frozenset(t for name in (metric.name, *metric.aliases) for t in lex.content_tokens(name))
+            for metric in vocabulary.metrics.values()
+        }
         # every word of a unit's names: "kilometers" is one of "square kilometers"
         self.unit_words = {
             unit.key: frozenset(t for name in (unit.name, unit.key, *unit.aliases) for t in lex.content_tokens(name))

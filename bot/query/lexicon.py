@@ -65,6 +65,7 @@ class Lexicon:
     qualifiers: frozenset[str] = frozenset()
     attribution_cues: frozenset[str] = frozenset()
     speaker_cues: frozenset[str] = frozenset()
+    contrasts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     context_openers: tuple[re.Pattern[str], ...] = ()
     recollections: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
@@ -214,6 +215,18 @@ def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in listed)) if listed else re.compile(r"(?!)")
 
 
+def _contrasts(raw: Any, where: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """Pairs of word groups that ask for different quantities: `[[output, production], [resource]]`."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(pair, list) and len(pair) == 2 for pair in raw):
+        raise LexiconError(f"{where} must be a list of pairs of word lists")
+    return tuple(
+        (frozenset(singular(w) for w in _strings(a, where)), frozenset(singular(w) for w in _strings(b, where)))
+        for a, b in raw
+    )
+
+
 def _strings(value: Any, where: str) -> list[str]:
     """A list of words, lower-cased as the folded question is."""
     return [v.lower() for v in _patterns(value, where)]
@@ -306,6 +319,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
         attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
         speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
+        contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
         context_openers=tuple(
             _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")
         ),
