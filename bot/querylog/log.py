@@ -36,7 +36,7 @@ import logging
 import sqlite3
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,6 +125,20 @@ def _error_code(exc: Exception) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     # Extended codes (SQLITE_BUSY_SNAPSHOT, ...) carry the primary code in the low byte.
     return code & 0xFF if isinstance(code, int) else None
+
+
+@contextlib.asynccontextmanager
+async def _write_transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE (the write lock up front, so the transaction cannot fail half-way
+    on a lock), COMMIT on success, rolled back on any error, which is raised on."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await conn.rollback()
+        raise
 
 
 async def prepare_local(
@@ -441,15 +455,9 @@ class QueryLog:
 
     async def _store_beats(self, rows: list[BeatRow]) -> None:
         conn = self._require_conn()
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with _write_transaction(conn):
             await conn.execute(FORGET_SQL, (forget_before(),))
             await conn.executemany(UPSERT_SQL, rows)
-            await conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                await conn.rollback()
-            raise
 
     async def flush(self, timeout: float | None = None) -> bool:
         """Wait until every row queued before this call is committed. False on timeout
@@ -748,8 +756,7 @@ class QueryLog:
         go to the quarantine. Returns how many rows were inserted."""
         inserted = 0
         rejected: list[tuple[Row, str]] = []
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with _write_transaction(conn):
             for row in rows:
                 problem = row_problem(row)
                 if problem is None:
@@ -768,11 +775,6 @@ class QueryLog:
                     rejected.append((row, problem))
             if counts:
                 await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
-            await conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                await conn.rollback()
-            raise
         await self._reject_rows(rejected)
         return inserted
 

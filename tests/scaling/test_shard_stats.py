@@ -20,18 +20,14 @@ import pytest
 
 from bot.discord_app.shards import shard_of
 from fakediscord import FakeDiscord
-from fakediscord.config import FakeConfig, FakeGuild
-from fakediscord.ids import fixed_snowflake
+from fakediscord.config import FakeConfig
 from tests.pgserver import PgServer
-from tests.scaling.test_shards import GUILD_ON_0, GUILD_ON_1, both_ready, shard_process
+from tests.scaling.test_shards import GUILD_ON_0, GUILD_ON_1, both_ready, guild_at, shard_process
 
 pytestmark = pytest.mark.timeout(150)
 
 # a second server on shard 0, so the two shards hold different numbers of servers
-GUILD_ON_0_TOO = FakeGuild(
-    id=(1_000_002 << 22) | 1, name="Shard Zero Too", text_channels=(((1_000_002 << 22) | 2, "general"),),
-    owner_id=fixed_snowflake(2), bot_role_id=(1_000_002 << 22) | 3,
-)  # fmt: skip
+GUILD_ON_0_TOO = guild_at(1_000_002, "Shard Zero Too")
 CONFIG = FakeConfig(guilds=(GUILD_ON_0, GUILD_ON_1, GUILD_ON_0_TOO))
 # short, so the test need not wait long for a first row or for a stopped process to go stale
 BEAT = {"FACTBOT_HEARTBEAT_SECONDS": "0.5"}
