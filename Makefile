@@ -39,7 +39,7 @@ console: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot fakediscord tests bench setup.py
 	$(VENV)/bin/mypy
-	$(VENV)/bin/hadolint deploy/Dockerfile
+	$(VENV)/bin/hadolint deploy/Dockerfile deploy/postgres/Dockerfile
 
 check: $(STAMP)
 	$(VENV)/bin/factbot check

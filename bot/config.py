@@ -7,6 +7,7 @@ is held here and nowhere else; `Settings.__repr__` never shows it.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from bot.infra.locations import CHECKOUT_ROOT, StoreNotFoundError, default_data_
 PROJECT_ROOT = CHECKOUT_ROOT
 DB_FILE = "factbot.sqlite3"
 DEFAULT_METRICS_BIND = "127.0.0.1"
+# How often each process writes its shards' heartbeats (bot/querylog/heartbeat.py); a
+# shard is stale after three. Thirty seconds is a few rows a minute per shard.
+DEFAULT_HEARTBEAT_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,16 @@ def _port(raw: str, name: str) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"{name} must be a TCP port between 0 and 65535, not {port}")
     return port
+
+
+def _seconds(raw: str, name: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return value
 
 
 def _database_url(raw: str | None) -> str | None:
@@ -156,6 +170,8 @@ class Settings:
     # FACTBOT_SHARD_COUNT / FACTBOT_SHARD_IDS: None is one process, Discord's recommended count
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # FACTBOT_HEARTBEAT_SECONDS: how often this process writes its shards for `!stats`
+    heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -204,4 +220,7 @@ class Settings:
             cooldown_per=cooldown_per,
             database_url=_database_url(get("FACTBOT_DATABASE_URL")),
             **_shards(get("FACTBOT_SHARD_COUNT"), get("FACTBOT_SHARD_IDS")),
+            heartbeat_seconds=_seconds(
+                get("FACTBOT_HEARTBEAT_SECONDS") or str(DEFAULT_HEARTBEAT_SECONDS), "FACTBOT_HEARTBEAT_SECONDS"
+            ),
         )

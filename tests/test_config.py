@@ -144,3 +144,12 @@ def test_a_database_url_must_be_postgresql_and_is_never_in_the_repr() -> None:
         Settings.from_env(
             {"FACTBOT_DATA_DIR": "/tmp/x", "FACTBOT_DATABASE_URL": "mysql://x"}, env_file=Path("/nonexistent")
         )
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "soon", "nan", "inf"])
+def test_the_heartbeat_interval_is_seconds_above_zero(raw: str) -> None:
+    env, nowhere = {"FACTBOT_DATA_DIR": "/tmp/x"}, Path("/nonexistent")
+    assert Settings.from_env(env, env_file=nowhere).heartbeat_seconds == 30.0
+    assert Settings.from_env({**env, "FACTBOT_HEARTBEAT_SECONDS": "0.5"}, env_file=nowhere).heartbeat_seconds == 0.5
+    with pytest.raises(ConfigError, match="FACTBOT_HEARTBEAT_SECONDS must be a number of seconds above 0"):
+        Settings.from_env({**env, "FACTBOT_HEARTBEAT_SECONDS": raw}, env_file=nowhere)

@@ -36,6 +36,7 @@ from bot.discord_app.access import NotAdmin, owner_ids_of
 from bot.discord_app.context import FactContext, interaction_plain, respond
 from bot.discord_app.cooldown import RateLimited, UserCooldown
 from bot.discord_app.followup import RecentReplies
+from bot.discord_app.heartbeat import ShardHeartbeat
 from bot.discord_app.helptext import FactHelpCommand
 from bot.discord_app.i18n import FactTranslator
 from bot.discord_app.queries import Origin, answer_interaction
@@ -202,6 +203,10 @@ class FactBot(commands.Bot):
         self.slash_first = False  # set when Discord has not enabled the Message Content intent
         # set by the runner when the query log is on PostgreSQL (reload reaches every process)
         self.reload_broadcast: ReloadBroadcast | None = None
+        # this process's shards, written to the query log's database for `!stats` everywhere
+        self.heartbeat = (
+            ShardHeartbeat(querylog, self.connected_shards, settings.heartbeat_seconds) if querylog else None
+        )
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_per)
         self.add_check(self._within_cooldown)
         _clean_user_text_at_the_edge(self)
@@ -218,6 +223,8 @@ class FactBot(commands.Bot):
             self.server_settings = await ServerSettings.open(self.querylog.path)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         self.add_dynamic_items(SuggestionButton)
         await self.tree.set_translator(FactTranslator())  # zh-CN names and descriptions, sent at sync
         if self.auto_sync:
@@ -240,6 +247,8 @@ class FactBot(commands.Bot):
         self.slash_first = True
 
     async def on_ready(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.poke()  # connected: say so now, not at the end of the interval
         user = self.user
         log.info("connected as %s (id %s) in %d server(s)", user, user.id if user else "?", len(self.guilds))
 
@@ -285,8 +294,24 @@ class FactBot(commands.Bot):
             await self.process_commands(message)
 
     async def close(self) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.close()
         await super().close()
         await self.server_settings.close()
+
+    # -- the gateway ----------------------------------------------------------------------
+
+    @property
+    def gateway_open(self) -> bool:
+        """The gateway socket is open. Not `is_ready()`: READY waits for every guild's data
+        (seconds on a big bot) while the bot already receives and answers messages."""
+        ws = self.ws
+        return not self.is_closed() and ws is not None and ws.open
+
+    def connected_shards(self) -> list[tuple[int, int, float, int]]:
+        """(shard id, shard count, gateway latency in s, servers) of each shard of this process
+        whose connection is open. Unsharded, the bot is shard 0 of 1 (ShardedFactBot overrides)."""
+        return [(0, 1, self.latency, len(self.guilds))] if self.gateway_open else []
 
     async def answer_suggestion(self, interaction: discord.Interaction[Any], query: str) -> None:
         """A suggestion button was clicked: run its query as a question."""

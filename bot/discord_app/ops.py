@@ -17,7 +17,7 @@ from bot.ops.metrics import LiveState
 def live_state(bot: FactBot) -> LiveState:
     querylog = bot.querylog
     return LiveState(
-        gateway_latency_seconds=lambda: bot.latency if gateway_connected(bot) else math.nan,
+        gateway_latency_seconds=lambda: bot.latency if bot.gateway_open else math.nan,
         facts=lambda: len(bot.service.store.facts),
         loaded_at=lambda: bot.service.loaded_at,
         log_pending=lambda: querylog.pending if querylog else 0,
@@ -33,17 +33,10 @@ def shard_report(bot: FactBot) -> list[tuple[int, float, int]]:
     return list(report()) if callable(report) else []
 
 
-def gateway_connected(bot: FactBot) -> bool:
-    """The gateway socket is open. Not `is_ready()`: READY waits for every guild's data
-    (seconds on a big bot) while the bot already receives and answers messages."""
-    ws = bot.ws
-    return not bot.is_closed() and ws is not None and ws.open
-
-
 def health(bot: FactBot) -> list[Check]:
     parts = [
         Check("gateway", True, f"connected, heartbeat {bot.latency * 1000:.0f} ms")
-        if gateway_connected(bot)
+        if bot.gateway_open
         else Check("gateway", False, "not connected to Discord"),
     ]
     facts = len(bot.service.store.facts)

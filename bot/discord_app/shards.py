@@ -98,6 +98,14 @@ class ShardedFactBot(FactBot, commands.AutoShardedBot):
         if self._gate is not None:
             await self._gate.close()
 
+    def connected_shards(self) -> list[tuple[int, int, float, int]]:
+        count = self.shard_count or 1
+        return [
+            (shard_id, count, latency, guilds)
+            for shard_id, latency, guilds in self.shard_report()
+            if (shard := self.get_shard(shard_id)) is not None and not shard.is_closed()
+        ]
+
     def shard_report(self) -> list[tuple[int, float, int]]:
         """(shard id, gateway latency in s, guilds) for each shard of this process."""
         counts: dict[int, int] = {}

@@ -74,7 +74,7 @@ class BlockingQueryLog:
         """The `factbot stats` report of the last `days` days, as text."""
         from bot.querylog.render import render_text
 
-        return render_text(self._run(self._log.stats(days), timeout=30))
+        return render_text(self._run(self._log.stats(days), timeout=30), self._run(self._log.shards(), timeout=30))
 
     def record_many(self, recs: list[QueryRecord]) -> bool:
         """Log rows recorded together: they share one group commit. True once all are

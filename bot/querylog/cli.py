@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.querylog.backends import describe, open_report_reader
 from bot.querylog.errors import QueryLogError
 from bot.querylog.export import to_csv, window_rows, write_csv
+from bot.querylog.heartbeat import read_fleet
 from bot.querylog.render import render_text
 from bot.querylog.stats import compute_stats
 
@@ -71,7 +72,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 async def _run(settings: Settings, days: int, csv_dest: str | None) -> int:
     async with open_report_reader(settings) as conn:
         if csv_dest is None:
-            print(render_text(await compute_stats(conn, days)), end="")
+            # the shards as every process sharing the database last wrote them
+            print(render_text(await compute_stats(conn, days), await read_fleet(conn)), end="")
             return 0
         rows = await window_rows(conn, days)
     text = to_csv(rows)

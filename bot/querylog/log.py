@@ -22,6 +22,9 @@ A row the database refuses whatever happens (text SQLite cannot encode, an integ
 beyond 64 bits, a wrong type in a spool line) is quarantined in `<db>.rejected.jsonl`
 (see `quarantine.py`), counted in `rejected` and warned about, rather than retried
 forever in front of the good rows.
+
+The writer also keeps this process's shard heartbeats (`report_shards`, see
+`heartbeat.py`): the newest report is written in the next round, never spooled.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import logging
 import sqlite3
 import time
 from collections import Counter, deque
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -41,8 +46,11 @@ import aiosqlite
 
 from bot.querylog.errors import QueryLogError, SchemaVersionError
 from bot.querylog.export import to_csv, window_rows, write_csv
+from bot.querylog.heartbeat import FORGET_SQL, UPSERT_SQL, Fleet, ShardBeat, forget_before, read_fleet
+from bot.querylog.heartbeat import Row as BeatRow
 from bot.querylog.privacy import UserKey, key_path_for, load_or_create_key
 from bot.querylog.quarantine import Quarantine, is_row_error, rejected_path_for, row_problem
+from bot.querylog.readconn import ReadConnection
 from bot.querylog.reader import open_reader
 from bot.querylog.records import ERROR_MAX_CHARS, QueryRecord, Row, format_ts, normalize_query, to_row
 from bot.querylog.schema import (
@@ -119,6 +127,20 @@ def _error_code(exc: Exception) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+@contextlib.asynccontextmanager
+async def _write_transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE (the write lock up front, so the transaction cannot fail half-way
+    on a lock), COMMIT on success, rolled back on any error, which is raised on."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await conn.rollback()
+        raise
+
+
 async def prepare_local(
     path: Path | str, retention_days: int | None, max_pending: int, record_wait: float, close_timeout: float
 ) -> tuple[Path, UserKey]:
@@ -190,6 +212,9 @@ class QueryLog:
         self._autocomplete: Counter[str] = Counter()
         self._autocomplete_due: float | None = None
         self._deliveries: dict[str, _Delivery] = {}
+        # the newest shard heartbeats not yet written, and who waits for them
+        self._beats: list[BeatRow] | None = None
+        self._beat_waiters: list[asyncio.Future[bool]] = []
 
         self._enqueued_rows = 0
         self._committed_rows = 0
@@ -274,6 +299,11 @@ class QueryLog:
         for _, waiter in self._queue:
             _give_up(waiter)
         self._queue.clear()
+        # heartbeats are worth their moment only: not spooled
+        self._beats = None
+        for waiter in self._beat_waiters:
+            _give_up(waiter)
+        self._beat_waiters.clear()
         self._deadlines.clear()
         if self._expiry is not None:
             self._expiry.cancel()
@@ -387,6 +417,48 @@ class QueryLog:
             self._autocomplete_due = time.monotonic() + AUTOCOMPLETE_FLUSH_SECONDS
             self._wake.set()
 
+    def report_shards(self, beats: Sequence[ShardBeat]) -> asyncio.Future[bool]:
+        """Write this process's shard heartbeats in the writer's next round; a newer report
+        replaces one not yet written. True once written, False if the log closed first.
+
+        Through the writer rather than a connection of its own: SQLite keeps one writer,
+        and the rows reach a database the writer has already migrated.
+        """
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        if self._closing or self._writer_failed:
+            waiter.set_result(False)
+            return waiter
+        self._beats = [beat.row() for beat in beats]
+        # a waiter that stopped waiting (timed out, cancelled) is forgotten here, so a
+        # database that is down for a day does not collect a waiter per beat
+        self._beat_waiters = [w for w in self._beat_waiters if not w.done()]
+        self._beat_waiters.append(waiter)
+        self._wake.set()
+        return waiter
+
+    async def _write_beats(self) -> None:
+        rows, waiters = self._beats, self._beat_waiters
+        if rows is None:
+            return
+        self._beat_waiters = []
+        try:
+            if rows:  # a process with no shard connected has nothing to say yet
+                await self._store_beats(rows)
+        except BaseException:
+            self._beat_waiters = waiters + self._beat_waiters
+            raise
+        if self._beats is rows:  # not replaced by a newer report meanwhile
+            self._beats = None
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(True)
+
+    async def _store_beats(self, rows: list[BeatRow]) -> None:
+        conn = self._require_conn()
+        async with _write_transaction(conn):
+            await conn.execute(FORGET_SQL, (forget_before(),))
+            await conn.executemany(UPSERT_SQL, rows)
+
     async def flush(self, timeout: float | None = None) -> bool:
         """Wait until every row queued before this call is committed. False on timeout
         or if the log closed first (then the rows are in the spool)."""
@@ -404,20 +476,29 @@ class QueryLog:
 
     # ------------------------------------------------------------------- read API
 
+    def _reader(self) -> AbstractAsyncContextManager[ReadConnection]:
+        """A read-only connection of its own, so a report never waits behind a batch."""
+        return open_reader(self.path)
+
     async def stats(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> Stats:
         """Report on the last `days` UTC days (today included), through its own connection;
         with `guild_id`, on that server's queries only."""
-        async with open_reader(self.path) as conn:
+        async with self._reader() as conn:
             return await compute_stats(conn, days, now, guild_id=guild_id)
+
+    async def shards(self, now: datetime | None = None) -> Fleet:
+        """Every shard of every process sharing this database, as last reported."""
+        async with self._reader() as conn:
+            return await read_fleet(conn, now)
 
     async def export_csv(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> str:
         """The raw rows of the window as CSV text with a header row (formula cells neutralised)."""
-        async with open_reader(self.path) as conn:
+        async with self._reader() as conn:
             return to_csv(await window_rows(conn, days, now, guild_id=guild_id))
 
     async def write_csv(self, dest: Path, days: int = 7, now: datetime | None = None) -> int:
         """Write the window's rows as CSV to `dest`; returns the number of rows."""
-        async with open_reader(self.path) as conn:
+        async with self._reader() as conn:
             rows = await window_rows(conn, days, now)
         await asyncio.to_thread(write_csv, to_csv(rows), dest)
         return len(rows)
@@ -501,6 +582,7 @@ class QueryLog:
             self._queue
             or self._deliveries
             or self._autocomplete_is_due()
+            or self._beats is not None
             or self._purge_is_due()
             or (self._spool_waiting and not self._closing)
         )
@@ -531,6 +613,7 @@ class QueryLog:
             await self._connect()
         if self._queue or self._deliveries or self._autocomplete_is_due():
             await self._commit_batch()
+        await self._write_beats()
         if self._purge_is_due():
             await self._purge()
         if self._spool_waiting and not self._closing:
@@ -673,8 +756,7 @@ class QueryLog:
         go to the quarantine. Returns how many rows were inserted."""
         inserted = 0
         rejected: list[tuple[Row, str]] = []
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with _write_transaction(conn):
             for row in rows:
                 problem = row_problem(row)
                 if problem is None:
@@ -693,11 +775,6 @@ class QueryLog:
                     rejected.append((row, problem))
             if counts:
                 await conn.executemany(AUTOCOMPLETE_SQL, list(counts.items()))
-            await conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                await conn.rollback()
-            raise
         await self._reject_rows(rejected)
         return inserted
 

@@ -13,10 +13,13 @@ together cannot both migrate; each bumps `schema_version` in the same transactio
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from bot.querylog import heartbeat
 from bot.querylog.errors import SchemaVersionError
 from bot.querylog.schema import ROW_COLUMNS, SCHEMA_VERSION
 
@@ -94,6 +97,13 @@ DELIVERY_SQL = (
 Migration = Callable[[asyncpg.Connection], Awaitable[None]]
 
 
+def numbered(sql: str) -> str:
+    """SQL written with SQLite's `?` placeholders, with PostgreSQL's `$1, $2, ...` instead
+    (for SQL shared by both back ends, which has no `?` inside a literal)."""
+    counter = itertools.count(1)
+    return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
+
+
 async def _to_v3(conn: asyncpg.Connection) -> None:
     for statement in V3_DDL:
         await conn.execute(statement)
@@ -116,9 +126,30 @@ async def _to_v4(conn: asyncpg.Connection) -> None:
     await conn.execute(V4_DDL)
 
 
+# v5 as in SQLite: one heartbeat row per shard, from whichever process holds it (heartbeat.py).
+V5_DDL = """
+CREATE TABLE IF NOT EXISTS shard_heartbeats (
+    shard_id    integer PRIMARY KEY,
+    shard_count integer NOT NULL,
+    process     text COLLATE "C" NOT NULL,
+    guilds      integer NOT NULL,
+    latency_ms  double precision,
+    interval_s  double precision NOT NULL,
+    seen_at     text COLLATE "C" NOT NULL
+)
+"""
+# The heartbeat SQL is shared; only the placeholders differ.
+HEARTBEAT_UPSERT_SQL = numbered(heartbeat.UPSERT_SQL)
+HEARTBEAT_FORGET_SQL = numbered(heartbeat.FORGET_SQL)
+
+
+async def _to_v5(conn: asyncpg.Connection) -> None:
+    await conn.execute(V5_DDL)
+
+
 # MIGRATIONS[v] takes the database from version v to the next; the first starts an
 # empty database at v3 (there never was a PostgreSQL v1 or v2).
-MIGRATIONS: dict[int, tuple[int, Migration]] = {0: (3, _to_v3), 3: (4, _to_v4)}
+MIGRATIONS: dict[int, tuple[int, Migration]] = {0: (3, _to_v3), 3: (4, _to_v4), 4: (5, _to_v5)}
 
 
 async def schema_version(conn: asyncpg.Connection) -> int:

@@ -40,9 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.querylog import pgschema
+from bot.querylog import heartbeat, pgschema
 from bot.querylog.errors import SchemaVersionError
-from bot.querylog.export import to_csv, window_rows, write_csv
 from bot.querylog.log import (
     _UID,
     AUTOCOMPLETE_FLUSH_SECONDS,
@@ -57,9 +56,9 @@ from bot.querylog.log import (
     prepare_local,
 )
 from bot.querylog.privacy import KEY_BYTES, UserKey, key_path_for
+from bot.querylog.readconn import ReadConnection
 from bot.querylog.records import Row, format_ts
 from bot.querylog.schema import ROW_COLUMNS, SCHEMA_VERSION
-from bot.querylog.stats import Stats, compute_stats
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +160,7 @@ class PgReader:
 
     @contextlib.asynccontextmanager
     async def _run(self, sql: str, parameters: Iterable[Any] | None) -> AsyncIterator[PgCursor]:
-        counter = itertools.count(1)
-        numbered = re.sub(r"\?", lambda _: f"${next(counter)}", sql)
-        yield PgCursor(await self._conn.fetch(numbered, *(parameters or ())))
+        yield PgCursor(await self._conn.fetch(pgschema.numbered(sql), *(parameters or ())))
 
     def execute(
         self, sql: str, parameters: Iterable[Any] | None = None
@@ -304,6 +301,7 @@ class PgQueryLog(QueryLog):
             await self._connect()
         if self._queue or self._deliveries or self._autocomplete_is_due():
             await self._commit_batch()
+        await self._write_beats()
         if self._purge_is_due():
             await self._purge()
         if self._spool_waiting and not self._closing:
@@ -439,21 +437,17 @@ class PgQueryLog(QueryLog):
             log.warning("query log: cannot replay the spool %s (%s); will try at next start", self._spool.path, exc)
         self._spool_waiting = False
 
+    async def _store_beats(self, rows: list[heartbeat.Row]) -> None:
+        conn = self._require_pg()
+        async with conn.transaction():
+            await conn.execute(pgschema.HEARTBEAT_FORGET_SQL, heartbeat.forget_before())
+            await conn.executemany(pgschema.HEARTBEAT_UPSERT_SQL, rows)
+
     # ------------------------------------------------------------------- read API
 
-    async def stats(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> Stats:
-        async with open_pg_reader(self.dsn) as conn:
-            return await compute_stats(conn, days, now, guild_id=guild_id)
-
-    async def export_csv(self, days: int = 7, now: datetime | None = None, *, guild_id: int | None = None) -> str:
-        async with open_pg_reader(self.dsn) as conn:
-            return to_csv(await window_rows(conn, days, now, guild_id=guild_id))
-
-    async def write_csv(self, dest: Path, days: int = 7, now: datetime | None = None) -> int:
-        async with open_pg_reader(self.dsn) as conn:
-            rows = await window_rows(conn, days, now)
-        await asyncio.to_thread(write_csv, to_csv(rows), dest)
-        return len(rows)
+    def _reader(self) -> contextlib.AbstractAsyncContextManager[ReadConnection]:
+        # the reports (stats, shards, CSV) are QueryLog's, read through this connection
+        return open_pg_reader(self.dsn)
 
 
 def _write_key(path: Path, hex_key: str) -> None:

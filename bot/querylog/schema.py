@@ -14,6 +14,9 @@ History
 - v4: `server_settings`: per-server settings changed through `/settings` (prefix,
   the channels the bot answers in, replies visible only to the asker by default).
   Not query rows, but the bot's one database is where they belong.
+- v5: `shard_heartbeats`: one row per shard, written by the process that holds it
+  (its servers, gateway latency, when it was last seen), so `!stats` and
+  `factbot stats` show every process's shards (see `heartbeat.py`).
 
 Each migration runs in one transaction together with its `user_version` bump, so
 a crash leaves the file at the old version or the new one, never between.
@@ -94,7 +97,7 @@ V2_AFTER_COPY = (
     "CREATE TABLE autocomplete (day TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The columns `INSERT_SQL` fills, in the order of `records.to_row`.
 ROW_COLUMNS: tuple[str, ...] = (
@@ -184,6 +187,24 @@ async def _to_v4(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
     await conn.execute(SERVER_SETTINGS_DDL)
 
 
+# WITHOUT ROWID: a handful of rows looked up and rewritten by their shard id.
+SHARD_HEARTBEATS_DDL = """
+CREATE TABLE shard_heartbeats (
+    shard_id    INTEGER PRIMARY KEY,
+    shard_count INTEGER NOT NULL,
+    process     TEXT    NOT NULL,
+    guilds      INTEGER NOT NULL,
+    latency_ms  REAL,
+    interval_s  REAL    NOT NULL,
+    seen_at     TEXT    NOT NULL
+) WITHOUT ROWID
+"""
+
+
+async def _to_v5(conn: aiosqlite.Connection, ctx: MigrationContext) -> None:
+    await conn.execute(SHARD_HEARTBEATS_DDL)
+
+
 # Marks a row's reply delivered or not, after the row itself was written.
 DELIVERY_SQL = (
     "UPDATE queries SET delivered = ?, "
@@ -191,7 +212,7 @@ DELIVERY_SQL = (
 )
 
 # MIGRATIONS[n] takes a database from version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2, _to_v3, _to_v4)
+MIGRATIONS: tuple[Migration, ...] = (_to_v1, _to_v2, _to_v3, _to_v4, _to_v5)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -119,6 +119,11 @@ async def test_slash_stats(factbot: Harness) -> None:
     (followup,) = record.followups
     assert followup.embeds[0]["title"].startswith("Queries, last 3 days")
     assert followup.attachments[0].filename.startswith("factbot-queries-3d")
+    # unsharded, the bot is shard 0 of 1, with every server it is in
+    shards = {f["name"]: f["value"] for f in followup.embeds[0]["fields"]}["Shards"]
+    assert f"1 shard(s) of 1: 1 live, 0 stale; {len(fake.config.guilds)} servers on live shards" in shards
+    (line,) = [line.split() for line in shards.splitlines() if line.startswith("#")]
+    assert line[:4] == ["#0", "live", str(len(fake.config.guilds)), "servers"]
 
 
 async def test_start_up_syncs_only_when_the_command_tree_changed(start_factbot: StartBot, tmp_path: Path) -> None:

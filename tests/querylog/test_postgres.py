@@ -1,15 +1,20 @@
 """What only the PostgreSQL back end has to prove: a server killed during a burst loses
-no replied row, processes share one key, the password never reaches a log line."""
+no replied row, processes share one key, the password never reaches a log line, and a
+database of an older schema is migrated forward with its rows."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from bot.querylog import SCHEMA_VERSION, pgschema
+from bot.querylog.heartbeat import ShardBeat
 from bot.querylog.postgres import PgQueryLog, redact
 from tests.pgserver import PgServer, running_server
 from tests.querylog.backends import Backend
@@ -101,3 +106,28 @@ async def test_an_unreachable_server_does_not_stop_start_up_and_hides_the_passwo
     assert log.spooled == 1
     assert "s3cret" not in caplog.text and "127.0.0.1:1" in caplog.text
     assert redact(dsn) == "postgresql://factbot:***@127.0.0.1:1/factbot"
+
+
+async def test_a_v4_database_is_migrated_to_v5_with_its_rows_kept(pg_server: PgServer, tmp_path: Path) -> None:
+    dsn = pg_server.create_database()
+    conn = await asyncpg.connect(dsn)
+    try:  # the database as factbot with schema v4 left it, one query row in it
+        await conn.execute(pgschema.META_DDL)
+        for step in (0, 3):
+            await pgschema.MIGRATIONS[step][1](conn)
+        await conn.execute("INSERT INTO factbot_meta (name, value) VALUES ('schema_version', '4')")
+        await conn.execute(
+            "INSERT INTO queries (uid, ts, surface, query, query_norm, status) "
+            "VALUES ('v4-row', '2099-01-01T00:00:00.000000Z', 'slash', 'q', 'q', 'answered')"
+        )
+    finally:
+        await conn.close()
+    log = await PgQueryLog.start(dsn, tmp_path / "factbot.sqlite3", retention_days=None)
+    try:
+        assert await log.report_shards([ShardBeat(0, 1, "here:1", 3, 12.5, 30.0, datetime.now(UTC))])
+        assert [(s.beat.shard_id, s.beat.guilds) for s in (await log.shards()).shards] == [(0, 3)]
+    finally:
+        await log.close()
+    backend = Backend("postgresql", tmp_path, dsn)
+    assert backend.scalar("SELECT value FROM factbot_meta WHERE name = 'schema_version'") == str(SCHEMA_VERSION) == "5"
+    assert backend.uids() == ["v4-row"]

@@ -55,7 +55,7 @@ async def test_a_v1_file_is_migrated_and_raw_user_ids_become_hashes(open_log: Op
     make_v1_file(db)
     log = await open_log()
 
-    assert scalar(db, "PRAGMA user_version") == SCHEMA_VERSION == 4
+    assert scalar(db, "PRAGMA user_version") == SCHEMA_VERSION == 5
     migrated = rows(db)
     assert len(migrated) == 2
     first, second = migrated
@@ -72,6 +72,7 @@ async def test_a_v1_file_is_migrated_and_raw_user_ids_become_hashes(open_log: Op
     assert await log.record(rec("after migration", latency_ms=3.0, error="boom", status="error"))
     assert rows(db)[-1]["error"] == "boom"
     assert scalar(db, "SELECT count(*) FROM autocomplete") == 0
+    assert scalar(db, "SELECT count(*) FROM shard_heartbeats") == 0  # v5's table is there
 
 
 async def test_a_v1_file_keeps_raw_user_ids_when_configured(open_log: OpenLog, db: Path) -> None:

@@ -23,15 +23,16 @@ from fakediscord.ids import fixed_snowflake
 
 pytestmark = pytest.mark.timeout(120)
 
-# guild ids chosen by their shard: the snowflake's timestamp bits decide it
-GUILD_ON_0 = FakeGuild(
-    id=(1_000_000 << 22) | 1, name="Shard Zero", text_channels=(((1_000_000 << 22) | 2, "general"),),
-    owner_id=fixed_snowflake(2), bot_role_id=(1_000_000 << 22) | 3,
-)  # fmt: skip
-GUILD_ON_1 = FakeGuild(
-    id=(1_000_001 << 22) | 1, name="Shard One", text_channels=(((1_000_001 << 22) | 2, "general"),),
-    owner_id=fixed_snowflake(2), bot_role_id=(1_000_001 << 22) | 3,
-)  # fmt: skip
+def guild_at(timestamp: int, name: str) -> FakeGuild:
+    """A guild whose ids carry `timestamp` in the snowflake's timestamp bits, which decide
+    its shard: (id >> 22) % shard_count."""
+    base = timestamp << 22
+    return FakeGuild(id=base | 1, name=name, text_channels=((base | 2, "general"),), owner_id=fixed_snowflake(2),
+                     bot_role_id=base | 3)  # fmt: skip
+
+
+GUILD_ON_0 = guild_at(1_000_000, "Shard Zero")
+GUILD_ON_1 = guild_at(1_000_001, "Shard One")
 
 
 @asynccontextmanager

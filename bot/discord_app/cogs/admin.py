@@ -1,4 +1,5 @@
-"""For the bot's owners and FACTBOT_ADMIN_IDS: reload the store, sync slash commands, query stats.
+"""For the bot's owners and FACTBOT_ADMIN_IDS: reload the store, sync slash commands, query stats
+(with a line per shard of every process sharing the database).
 
 Everyone else gets a polite refusal, and the refusal is logged (see the error
 handlers in `client.py`). Slash replies here are ephemeral: they concern the
@@ -26,6 +27,8 @@ from bot.service import ReloadResult
 log = logging.getLogger(__name__)
 
 MAX_DAYS = 3650
+# How long the report waits for this process's own shards to be written first.
+BEAT_WAIT_SECONDS = 2.0
 ADMIN = {"admin": True}
 
 
@@ -84,8 +87,9 @@ class Admin(commands.Cog):
 
     @commands.hybrid_command(  # type: ignore[arg-type]  # discord.py cannot infer a Context subclass here
         name="stats", usage="[days] [all]",
-        help="Query log report for the last N days, with the rows as CSV, sent to you in a direct "
-        "message. In a server it covers that server only; 'all' (bot owners) covers every one",
+        help="Query log report for the last N days, with the rows as CSV and a line per shard of every "
+        "process, sent to you in a direct message. In a server the queries are that server's only; "
+        "'all' (bot owners) covers every one",
         description="Query log report for the last N days, with a CSV (admins)", extras=ADMIN,
     )  # fmt: skip
     @app_commands.describe(
@@ -133,13 +137,17 @@ class Admin(commands.Cog):
         querylog = self.bot.querylog
         if querylog is None:
             return render_notice("The query log is off in this process.", plain=plain, error=True), None
+        if self.bot.heartbeat is not None:
+            # this process's shards as they are now; the other processes' as last written
+            await self.bot.heartbeat.beat(timeout=BEAT_WAIT_SECONDS)
         stats = await querylog.stats(days, guild_id=guild_id)
+        fleet = await querylog.shards()  # the bot's shards, whichever server asks
         csv_text = await querylog.export_csv(days, guild_id=guild_id)
         suffix = f"-server-{guild_id}" if guild_id is not None else ""
         file = discord.File(io.BytesIO(csv_text.encode("utf-8")), filename=f"factbot-queries-{days}d{suffix}.csv")
         if plain:
-            return Rendered(content=code_block(render_text(stats), 2000)), file
-        title, fields = embed_fields(stats)
+            return Rendered(content=code_block(render_text(stats, fleet), 2000)), file
+        title, fields = embed_fields(stats, fleet)
         if guild_id is not None:
             title += " (this server)"
         embed = build_embed(title=title, fields=[Field(name, value, inline=False) for name, value in fields])
