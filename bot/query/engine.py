@@ -626,11 +626,7 @@ class Engine:
             return False
         asked = {t for i, t in enumerate(parsed.content) if i not in parsed.context}
         named = self.index.metric_name_tokens.get(metric_key, frozenset())
-        for one, other in contrasts:
-            for asks, names in ((one, other), (other, one)):
-                if asked & asks and named & names and not named & asks:
-                    return True
-        return False
+        return any(asked & asks and named & names and not named & asks for asks, names in contrasts)
 
     def _names_another(self, parsed: ParsedQuery, hit: MetricHit, quote: frozenset[str]) -> bool:
         """Whether another metric's alias is wholly in the question, in words this reading
