@@ -578,9 +578,6 @@ class Engine:
         # the words this reading leaves unread name another metric whole ("... first in China
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
-        # a reading whose name the question only half says, beside a word that names some other
-        # subject ("what share of GDP comes from tourism" read as industry's share of GDP)
-        conflict = conflict or (hit.coverage < 1.0 and any(self._subject_word(w, quote) for w in unexplained))
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
@@ -607,16 +604,6 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
-
-    def _subject_word(self, word: str, quote: frozenset[str]) -> bool:
-        index = self.index
-        return (
-            word in index.metric_token_set
-            and word not in quote
-            and word not in index.head_words
-            and word not in index.unit_of_token
-            and word not in self.store.vocabulary.lexicon.weak_words
-        )
 
     def _contrasts(self, parsed: ParsedQuery, metric_key: str) -> bool:
         """Whether the question asks for another quantity than the metric measures ("lithium
