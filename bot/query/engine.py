@@ -37,6 +37,7 @@ MAX_LISTED = 5
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
 DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
+RATE_UNITS = frozenset({"percent", "fold"})
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
@@ -595,7 +596,7 @@ class Engine:
             rank=hit.strength / best if best else 1.0,
             heads=heads,
             conflict=conflict,
-            kind=parsed.kind is None or fact.unit in parsed.kind[1],
+            kind=parsed.kind is None or fact.unit in parsed.kind[1] or self._rate_of(parsed, fact),
         )
         blockers: tuple[str, ...] = ()
         if selection.status is Status.ANSWERED and parsed.currency is None:
@@ -604,6 +605,12 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
+
+    def _rate_of(self, parsed: ParsedQuery, fact: Fact) -> bool:
+        """ "By how much did the number of tourists increase?": the count grows, and the answer
+        is a rate; a growth or share asked of a count or an amount is a percent or a fold."""
+        asks_rate = any(t in self.index.head_words and t != "rank" for t in parsed.content)
+        return asks_rate and fact.unit in RATE_UNITS
 
     def _contrasts(self, parsed: ParsedQuery, metric_key: str) -> bool:
         """Whether the question asks for another quantity than the metric measures ("lithium
