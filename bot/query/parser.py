@@ -285,6 +285,14 @@ class QueryParser:
             found = extract_period(c, today)
             return found.period is not None or found.latest
 
+        # of several clauses that ask, small talk ("anyone been to lhasa?") gives way to the one
+        # that asks for a figure ("also what was xizang's GDP in 2023")
+        informative = [
+            i for i in asking if has_period(clauses[i]) or any(self._vocabulary_word(w) for w in clause_words[i])
+        ]
+        if informative:
+            asking = informative
+
         def has_place(c: str) -> bool:
             # names as written (one to three words); a misspelt place is found later, in the whole
             tokens = [self.lexicon.fold_token(p) for w in words(c) for p in w.split("-") if p]
