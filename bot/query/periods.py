@@ -151,8 +151,8 @@ _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 
 def chinese_periods(text: str) -> str:
     """Rewrite Chinese period phrases ("2023年上半年", "2023年前11个月") in the English forms below."""
-    if "年" not in text:
-        return text  # every rule needs the year's 年
+    if "年" not in text and "以来" not in text and "至今" not in text:
+        return text  # every rule needs the year's 年, or "since" (以来, 至今)
     for pattern, build in _CJK_RULES:
         text = pattern.sub(build, text)
     return text
