@@ -310,6 +310,18 @@ class Engine:
                 f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
                 f"not in {asked_in[0]}."
             )
+        # "how much was cement output worth in yuan" is not answered in tons
+        if (
+            parsed.kind is not None
+            and parsed.kind[0] == "money"
+            and fact.unit not in parsed.kind[1]
+            and not self._rate_of(parsed, fact)  # "tourism revenue growth": a rate of money
+        ):
+            unit = self.store.vocabulary.units.get(fact.unit)
+            return (
+                f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
+                "not in money."
+            )
         # "how many companies" is not answered by a count of flights
         if parsed.counted is not None and not self._counts(fact, parsed.counted):
             return f"The documents count {self._counted_noun(fact)}, not {parsed.counted}s."
