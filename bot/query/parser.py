@@ -294,7 +294,7 @@ class QueryParser:
             asking = informative
 
         def has_place(c: str) -> bool:
-            # names as written (one to three words); a misspelt place is found later, in the whole
+            # names as written; a misspelt place is found later, in the whole question
             tokens = [self.lexicon.fold_token(p) for w in words(c) for p in w.split("-") if p]
             phrases, starts = self.index.place_phrases, self.index.place_starts
             return any(
