@@ -1,0 +1,163 @@
+"""Background clauses and the kind of figure, proven on the committed store.
+
+Each class is checked with several wordings, so a fix has to be a rule:
+
+- the clause that asks keeps its own place and period; other clauses supply only
+  what it lacks, and what the asker remembers is context;
+- a measure, a counted noun or money named in the question must be the fact's;
+- a word that asks for another quantity (lexicon `contrasts`) holds the answer back;
+- a place named alone asks for its foreign trade.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Answer, Status
+from bot.query.lexicon import parse_lexicon
+from bot.query.prefilter import Prefilter, required_literals
+from tests.eval.evaluate import load_cases, split_dir
+from tests.helpers import real_engine
+
+
+def ask(query: str) -> Answer:
+    return real_engine().ask(query)
+
+
+def figure_of(query: str) -> str | None:
+    answer = ask(query)
+    return answer.fact.fact.figure if answer.status is Status.ANSWERED and answer.fact else None
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the question's own period beats the one in the sentence before it
+        ("Xinjiang trade hit 357 billion yuan in 2023 I think. What was it in 2022?", "246.36 billion yuan"),
+        ("Kashi had only 28 trade partners back in 2013, I remember. How many did it have in 2023?", "118"),
+        # the question's own place beats one named in passing
+        (
+            "My cousin works for a Lhasa tech firm and says the digital economy there is booming. "
+            "How large was Xizang's digital economy in 2023?",
+            "25 billion yuan",
+        ),
+        (
+            "I know Kashi's trade grew a lot after the China-Pakistan TIR route opened in 2023. "
+            "What was Kashi's import and export value in the first 11 months of 2023?",
+            "77.15 billion yuan",
+        ),
+        # small talk gives way to the clause that asks for a figure
+        ("anyone been to lhasa? also what was xizang's GDP in 2023", "240 billion yuan"),
+    ],
+)
+def test_the_clause_that_asks_keeps_its_own_place_and_period(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tibet drinking water production capacity these days? I know it was under 700k tons back in 2012",
+        "Xizang's drinking water industry had under 700,000 tons of designed capacity in 2012 — "
+        "what has the designed capacity grown to?",
+    ],
+)
+def test_a_remembered_year_is_not_the_one_asked_about_today(query: str) -> None:
+    assert figure_of(query) == "5.8 million tons"
+
+
+def test_a_remembered_year_stays_when_the_question_looks_back_to_it() -> None:
+    query = (
+        "Someone on a forum claimed Tibet's trade in the first four months of 2024 grew by about 50 percent. "
+        "What was the actual year-on-year increase?"
+    )
+    assert figure_of(query) == "201.7 percent"
+
+
+def test_a_recollection_alone_is_read_whole() -> None:
+    # a yes/no check asks about exactly what it states: its year is the one asked
+    assert figure_of("I read that Xizang's trade hit 10 billion yuan in 2023, is that right?") == "10 billion yuan"
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("How many tonnes of lithium reserves are in Tibet's salt lakes?", "not in tons"),
+        ("How many general aviation companies operate in Tibet?", "count flights"),
+        ("how much was Xizang's cement output worth in yuan in 2023?", "not in money"),
+    ],
+)
+def test_the_kind_of_figure_asked_must_be_the_facts(query: str, said: str) -> None:
+    answer = ask(query)
+    assert answer.status is not Status.ANSWERED
+    assert said in answer.message, answer.message
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lithium output tibet",
+        "What share of China's copper output does Tibet produce?",
+        "general aviation revenue Xizang 2023",
+        "How much power did Xizang's plants generate during 2023?",
+    ],
+)
+def test_a_word_asking_another_quantity_holds_the_answer_back(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
+
+
+def test_a_rate_of_money_or_of_a_count_is_still_answered() -> None:
+    assert figure_of("xizang tourism revenue growth 2023") == "60 percent"
+    assert figure_of("By how much did the number of tourists to Xizang increase in 2023?") == "83.7 percent"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [("kashgar 2023", "77.15 billion yuan"), ("xizang 2023", "10 billion yuan"), ("tibet", "10 billion yuan")],
+)
+def test_a_place_named_alone_asks_for_its_foreign_trade(query: str, figure: str) -> None:
+    answer = ask(query)
+    assert figure_of(query) == figure
+    assert answer.interpretation.metric == "foreign trade"
+
+
+def test_a_place_alone_with_another_metric_word_is_not_read_as_trade() -> None:
+    assert ask("5g tibet").status is not Status.ANSWERED
+
+
+def test_a_speaker_the_documents_name_is_no_unknown_place() -> None:
+    query = "For a longitudinal study, what was Xinjiang's GDP in 2015, the baseline year Erkin Tuniyaz used in his interview?"
+    assert figure_of(query) == "930.69 billion yuan"
+
+
+def test_lexicon_patterns_are_kept_as_written() -> None:
+    lexicon = parse_lexicon({"context_openers": [r"\bsince\s+(?=\S+\s+was\b)"]}, "lexicon.yaml")
+    assert lexicon.context_openers[0].pattern == r"\bsince\s+(?=\S+\s+was\b)"
+
+
+def test_required_literals_of_simple_patterns() -> None:
+    assert required_literals(r"\b(?:went|passed)\s+through\b") == frozenset({"through"})
+    assert required_literals(r"\bwater\s+power\b") == frozenset({"water"})  # one required word is enough
+    assert required_literals(r"\d+%") is None  # nothing literal to test for
+
+
+def test_the_prefilter_never_rules_out_a_pattern_that_matches() -> None:
+    lexicon = real_engine().parser.lexicon
+    sections = [
+        [r.pattern for r in lexicon.phrases],
+        [r.pattern for r in lexicon.period_phrases],
+        [p for _, p in lexicon.operators],
+        list(lexicon.context_openers),
+        list(lexicon.recollections),
+    ]
+    texts = [c.query.lower() for c in load_cases(split_dir("dev"))]
+    checked = 0
+    for patterns in sections:
+        prefilter = Prefilter(patterns)
+        for text in texts:
+            for i, pattern in enumerate(patterns):
+                if pattern.search(text):
+                    checked += 1
+                    assert prefilter.may_apply(i, text), (pattern.pattern, text)
+                    assert i in prefilter.candidates(text)
+    assert checked > 500  # the dev questions exercise the patterns a great deal
