@@ -126,7 +126,10 @@ def test_a_place_alone_with_another_metric_word_is_not_read_as_trade() -> None:
 
 
 def test_a_speaker_the_documents_name_is_no_unknown_place() -> None:
-    query = "For a longitudinal study, what was Xinjiang's GDP in 2015, the baseline year Erkin Tuniyaz used in his interview?"
+    query = (
+        "For a longitudinal study, what was Xinjiang's GDP in 2015, "
+        "the baseline year Erkin Tuniyaz used in his interview?"
+    )
     assert figure_of(query) == "930.69 billion yuan"
 
 
