@@ -65,6 +65,7 @@ class Lexicon:
     qualifiers: frozenset[str] = frozenset()
     attribution_cues: frozenset[str] = frozenset()
     speaker_cues: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
     contrasts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     context_openers: tuple[re.Pattern[str], ...] = ()
     recollections: tuple[re.Pattern[str], ...] = ()
@@ -319,6 +320,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         qualifiers=frozenset(_strings(data.get("qualifiers"), f"{name}: qualifiers")),
         attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
         speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
+        organisations=frozenset(_strings(data.get("organisations"), f"{name}: organisations")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
         context_openers=tuple(
             _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")

@@ -59,8 +59,8 @@ _VERBS = frozenset({
 # counts of anyone or anything: they say nothing about which count is meant
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
-_PAST = frozenset({"was", "were", "did", "had"})
-_PRESENT = frozenset({"is", "are", "has", "have", "does", "do", "now", "today", "currently", "latest"})
+# a question about today, not about the time the asker remembers ("what has it grown to?")
+_TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
 
 
 def _opens_a_question(clause: list[str]) -> bool:
@@ -310,10 +310,9 @@ class QueryParser:
         asked_place = any(has_place(clauses[i]) for i in asking)
         asked_metric = any(self._vocabulary_word(w) for i in asking for w in clause_words[i])
         asked_anything = asked_period or asked_place or asked_metric
-        # "What was the actual increase?" asks about the time remembered; "what has it grown
-        # to?" and "what is it now?" ask about today
-        asked_words = {w for i in asking for w in clause_words[i]}
-        looks_back = bool(asked_words & _PAST) and not asked_words & _PRESENT
+        # "What was the actual increase?" and "what's the exact growth rate?" ask about the time
+        # remembered; "what has it grown to?" and "what is it now?" ask about today
+        looks_back = not {w for i in asking for w in clause_words[i]} & _TODAY
 
         def mark(i: int, c: str) -> str:
             if i in asking or CONTEXT_MARK in c:
@@ -437,6 +436,24 @@ class QueryParser:
         asked = [h for h in places if not in_context(h)]
         return asked or places
 
+    def _not_speakers(self, places: list[PlaceHit], text: str) -> list[PlaceHit]:
+        """A place that names who speaks ("Urumqi Customs said ...") gives way to one the
+        figure is about (lexicon `organisations`)."""
+        organisations = self.lexicon.organisations
+        if len(places) < 2 or not organisations:
+            return places
+        said = words(text)
+
+        def speaks(hit: PlaceHit) -> bool:
+            name = hit.text.split()
+            return any(
+                said[i : i + len(name)] == name and i + len(name) < len(said) and said[i + len(name)] in organisations
+                for i in range(len(said))
+            )
+
+        about = [h for h in places if not speaks(h)]
+        return about or places
+
     def _known(self, token: str) -> bool:
         index = self.index
         return (
@@ -520,7 +537,9 @@ class QueryParser:
                         take(start, size, phrases, similarity)
         # keep whole words ("e-commerce") unless a place took part of them
         # places named only in a context clause give way before the specific one is chosen
-        resolved = self._resolve_places(self._outside_context(hits, folded, (CONTEXT_MARK, CLAUSE_MARK)))
+        resolved = self._resolve_places(
+            self._not_speakers(self._outside_context(hits, folded, (CONTEXT_MARK, CLAUSE_MARK)), folded)
+        )
         # a place dropped because a place inside it is named ("nationwide" beside the Kashi
         # zone) gives back, where they stand, the words that also say what is measured
         kept = {h.place for h in resolved}
