@@ -13,7 +13,6 @@ from functools import lru_cache
 
 _PUNCT_RE = re.compile(r"[^\w%\s.-]+")
 _SPLIT_RE = re.compile(r"[\s]+")
-_EDGE_RE = re.compile(r"^[.\-]+|[.\-]+$")
 
 
 def fold(text: str) -> str:
@@ -39,7 +38,7 @@ def _words(text: str) -> tuple[str, ...]:
     text = _PUNCT_RE.sub(" ", text)
     out = []
     for raw in _SPLIT_RE.split(text):
-        word = _EDGE_RE.sub("", raw)
+        word = raw.strip(".-")  # leading and trailing dots and hyphens ("-2023", "e.g.")
         if word:
             out.append(word)
     return tuple(out)
