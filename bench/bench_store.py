@@ -143,7 +143,7 @@ def _ratio(label: str, gc_on: dict[str, Any] | None, paused: dict[str, Any], siz
 
 def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
     lines = [
-        f"store: {os.cpu_count()} cores; full YAML load and check vs the compiled snapshot (each figure a fresh process)"
+        f"store: {os.cpu_count()} cores; full YAML load and check vs the compiled snapshot (each a fresh process)"
     ]
     full_at_1m = os.environ.get("FACTBOT_BENCH_FULL") == "1"
     for kind, size in [("real", 0), *(("synthetic", n) for n in sizes)]:

@@ -44,6 +44,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -97,22 +98,34 @@ def _version() -> str:
         return "unknown"
 
 
+def _files_in(directory: Path) -> list[Path]:
+    # scandir's entries know whether they are files without a stat each (a large store has thousands)
+    with os.scandir(directory) as entries:
+        return [directory / name for name in sorted(e.name for e in entries if e.is_file())]
+
+
 def input_files(paths: StorePaths) -> list[Path]:
-    files = sorted(p for p in paths.facts_dir.iterdir() if p.is_file()) if paths.facts_dir.is_dir() else []
+    files = _files_in(paths.facts_dir) if paths.facts_dir.is_dir() else []
     if not (paths.facts_dir / LEXICON_FILE).is_file():
         shipped = _shipped_lexicon()
         if shipped is not None and shipped.is_file():
             files.append(shipped)
     if paths.seeds_dir.is_dir():
-        files += sorted(p for p in paths.seeds_dir.iterdir() if p.is_file())
+        files += _files_in(paths.seeds_dir)
     return files
 
 
 def stat_key(files: list[Path]) -> StatKey:
     out = []
+    resolved: dict[Path, Path] = {}  # each directory resolved once, not once per file in it
     for path in files:
         st = path.stat()
-        out.append((str(path.resolve()), st.st_size, st.st_mtime_ns))
+        if path.is_symlink():
+            where = path.resolve()
+        else:
+            parent = resolved.get(path.parent) or resolved.setdefault(path.parent, path.parent.resolve())
+            where = parent / path.name
+        out.append((str(where), st.st_size, st.st_mtime_ns))
     return tuple(out)
 
 
@@ -137,6 +150,11 @@ def snapshot_path(paths: StorePaths, cache_dir: Path) -> Path:
 def key_path(snapshot: Path) -> Path:
     """The stat key's file: the snapshot itself is never rewritten, so a touched input rewrites only this."""
     return snapshot.with_suffix(".key")
+
+
+# what reading a damaged snapshot raises
+_UNREADABLE = (sqlite3.Error, sqlite_file.SnapshotUnreadable, pickle.UnpicklingError, EOFError, AttributeError,
+               ImportError, TypeError, ValueError, KeyError)  # fmt: skip
 
 
 class _Unusable(Exception):
@@ -164,21 +182,25 @@ class _Opened:
                 self.con.close()
 
 
+def _warn_unreadable(path: Path, exc: BaseException) -> None:
+    log.warning("store snapshot %s is unreadable (%s: %s); loading the YAML", path, type(exc).__name__, exc)
+
+
 def _open(path: Path) -> _Opened | None:
     """The snapshot at `path`, or None when there is none; raises _Unusable for a corrupt or stale one."""
     try:
         con = sqlite_file.connect(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except (OSError, sqlite3.Error, sqlite_file.SnapshotUnreadable) as exc:
-        log.warning("store snapshot %s is unreadable (%s: %s); loading the YAML", path, type(exc).__name__, exc)
+    except (OSError, *_UNREADABLE) as exc:
+        _warn_unreadable(path, exc)
         raise _Unusable("corrupt") from exc
     try:
         meta = sqlite_file.read_meta(con)
-    except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
+    except _UNREADABLE as exc:
         con.close()
         if isinstance(exc, sqlite3.DatabaseError) and "no such table" not in str(exc):
-            log.warning("store snapshot %s is unreadable (%s: %s); loading the YAML", path, type(exc).__name__, exc)
+            _warn_unreadable(path, exc)
             raise _Unusable("corrupt") from exc
         raise _Unusable("stale") from exc  # a database, but not one of ours
     if meta.format != sqlite_file.FORMAT or meta.version != _version():
@@ -253,13 +275,21 @@ def load(paths: StorePaths, cache_dir: Path | None, *, full_load: FullLoad | Non
         opened, outcome = None, exc.outcome
     digest: str | None = None
     if opened is not None:
+        hit: Outcome | None = None
         if _read_key(key_path(target)) == (key, opened.meta.content_hash):
-            return LoadResult(opened.store(), [], "hit")
-        digest = content_hash(files)
-        if opened.meta.content_hash == digest:
-            with contextlib.suppress(OSError):  # not rewritten: the next start hashes again
-                _write_key(target, key, digest)
-            return LoadResult(opened.store(), [], "hit-touched")
+            hit = "hit"
+        else:
+            digest = content_hash(files)
+            if opened.meta.content_hash == digest:
+                with contextlib.suppress(OSError):  # not rewritten: the next start hashes again
+                    _write_key(target, key, digest)
+                hit = "hit-touched"
+        if hit is not None:
+            try:
+                return LoadResult(opened.store(), [], hit)
+            except _UNREADABLE as exc:  # damaged past its first pages
+                _warn_unreadable(target, exc)
+                outcome = "corrupt"
         opened.con.close()
     if digest is None:
         # before the load: a file edited while it is read makes the next start a miss, not a false hit

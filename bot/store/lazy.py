@@ -29,7 +29,7 @@ from typing import Any, overload
 from bot.store.model import Fact, Source, Vocabulary
 from bot.store.periods import Period
 from bot.store.snapshot import Store
-from bot.store.sqlite_file import FACT_COLUMNS, RowReader, Summary
+from bot.store.sqlite_file import FACT_COLUMNS, RowReader, Summary, read_pairs
 
 PAIR_CACHE = 4096
 # rows per query when walking all facts in order
@@ -187,8 +187,7 @@ class LazyStore(Store):
         self._reader = reader
         self.vocabulary = vocabulary
         self.sources = sources
-        ranges = {(place, metric): (first, count) for place, metric, first, count in
-                  con.execute("SELECT place, metric, first, count FROM pairs ORDER BY ord")}  # fmt: skip
+        ranges = read_pairs(con)
         names = [name for (name,) in con.execute("SELECT name FROM documents ORDER BY ord")]
         self._pair_counts = {key: count for key, (_, count) in ranges.items()}
         self._summary = summary
