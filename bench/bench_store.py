@@ -153,15 +153,15 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
         build = _run_child("build", kind, size)
         hit = _run_child("hit", kind, size)
         if gc_on is not None:
-            lines.append(f"  {label:<18} full load+check, GC on, one process    {gc_on['load_s']:8.3f} s")
+            lines.append(f"  {label:<19} full load+check, GC on, one process    {gc_on['load_s']:8.3f} s")
         lines.append(
-            f"  {label:<18} full load+check, GC paused            {paused['load_s']:8.3f} s"
+            f"  {label:<19} full load+check, GC paused            {paused['load_s']:8.3f} s"
             + _ratio(label, gc_on, paused, size)
         )
-        lines.append(f"  {label:<18} full load+check + write snapshot      {build['load_s']:8.3f} s")
+        lines.append(f"  {label:<19} full load+check + write snapshot      {build['load_s']:8.3f} s")
         served = "lazily" if hit["lazy"] else "whole"
         lines.append(
-            f"  {label:<18} snapshot {hit['outcome']} ({served}): ready to answer {hit['ready_s']:8.3f} s"
+            f"  {label:<19} snapshot {hit['outcome']} ({served}): ready to answer {hit['ready_s']:8.3f} s"
             f"  ({paused['load_s'] / hit['ready_s']:.1f}x faster than the full load in this run)"
         )
         fetch = (
@@ -169,7 +169,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[str]:
             if hit["lazy"] else ""
         )  # fmt: skip
         lines.append(
-            f"  {label:<18} engine on the snapshot: p50={hit['p50_ms']:.3f} ms  p99={hit['p99_ms']:.3f} ms  "
+            f"  {label:<19} engine on the snapshot: p50={hit['p50_ms']:.3f} ms  p99={hit['p99_ms']:.3f} ms  "
             f"rss={hit['rss_mb']:.0f} MB{fetch}"
         )
     return lines

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from bot.store.model import Fact, Source, Vocabulary
-from bot.store.periods import Period
-from bot.store.snapshot import Store
+from bot.store.periods import Period, PeriodKind
+from bot.store.snapshot import Pair, Store
 from bot.store.sqlite_file import FACT_COLUMNS, RowReader, Summary, read_pairs
 
 PAIR_CACHE = 4096
@@ -191,6 +191,7 @@ class LazyStore(Store):
         names = [name for (name,) in con.execute("SELECT name FROM documents ORDER BY ord")]
         self._pair_counts = {key: count for key, (_, count) in ranges.items()}
         self._summary = summary
+        self._period_counts: dict[tuple[frozenset[PeriodKind], frozenset[str]], dict[Pair, int]] = {}
         self.facts = _Facts(reader, fact_count)
         self.by_id = _ById(reader, fact_count)
         self.by_place_metric = _Pairs(reader, ranges)
@@ -231,6 +232,21 @@ class LazyStore(Store):
         column, value = ("place", place) if place is not None else ("metric", metric)
         rows = self._reader.query(f"SELECT DISTINCT pid FROM facts WHERE {column} = ?", (value,))
         return {periods[pid] for (pid,) in rows}
+
+    def period_counts(self, skip_kinds: frozenset[PeriodKind], skip_units: frozenset[str]) -> Mapping[Pair, int]:
+        # one pass over the table, then kept: the store never changes, and autocomplete asks on every keystroke
+        asked = (skip_kinds, skip_units)
+        if asked not in self._period_counts:
+            kinds, units = sorted(k.value for k in skip_kinds), sorted(skip_units)
+            rows = self._reader.query(
+                "SELECT place, metric, COUNT(DISTINCT CASE WHEN periods.kind NOT IN "
+                f"({', '.join('?' * len(kinds))}) AND facts.unit NOT IN ({', '.join('?' * len(units))}) "
+                "THEN facts.pid END) FROM facts JOIN periods ON periods.pid = facts.pid GROUP BY place, metric",
+                (*kinds, *units),
+            )
+            found = {(place, metric): n for place, metric, n in rows}
+            self._period_counts[asked] = {key: found[key] for key in self._pair_counts}
+        return self._period_counts[asked]
 
     def digests(self) -> Mapping[str, bytes]:
         return dict(self._reader.query("SELECT id, digest FROM facts"))

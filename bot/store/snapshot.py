@@ -11,7 +11,7 @@
 Both answer every attribute alike. Callers that need something about *all* facts
 (which places have figures, the units of each metric, the words of the quotes,
 how many facts a document has) use the summaries below (`pair_counts`,
-`doc_counts`, `metric_units`, `quote_words`, `periods`) rather than walking
+`doc_counts`, `metric_units`, `quote_words`, `periods`, `period_counts`) rather than walking
 `facts`, which on a lazy store means reading every row.
 
 A reload builds a new snapshot and swaps one reference (see `bot.service.FactService`);
@@ -29,7 +29,9 @@ from functools import cached_property
 
 from bot.query.text import words
 from bot.store.model import Fact, Source, Vocabulary
-from bot.store.periods import Period
+from bot.store.periods import Period, PeriodKind
+
+Pair = tuple[str, str]  # (place, metric)
 
 
 def fact_digest(fact: Fact) -> bytes:
@@ -93,6 +95,11 @@ class Store(ABC):
     @abstractmethod
     def periods(self, place: str | None = None, metric: str | None = None) -> set[Period]:
         """The distinct periods of the facts of `place` and `metric` (either may be None: any)."""
+
+    @abstractmethod
+    def period_counts(self, skip_kinds: frozenset[PeriodKind], skip_units: frozenset[str]) -> Mapping[Pair, int]:
+        """Per (place, metric), how many distinct periods its facts state, leaving out the facts of
+        those kinds or in those units (what a chart can draw, for `bot.analysis.pairs`)."""
 
     def digests(self) -> Mapping[str, bytes]:
         """`fact_digest` of every fact, by id (for comparing two stores on reload)."""
@@ -169,6 +176,12 @@ class EagerStore(Store):
 
     def periods(self, place: str | None = None, metric: str | None = None) -> set[Period]:
         return {f.period for f in self.facts_for(place=place, metric=metric)}
+
+    def period_counts(self, skip_kinds: frozenset[PeriodKind], skip_units: frozenset[str]) -> dict[Pair, int]:
+        return {
+            key: len({f.period for f in facts if f.period.kind not in skip_kinds and f.unit not in skip_units})
+            for key, facts in self.by_place_metric.items()
+        }
 
 
 def place_counts(store: Store) -> Counter[str]:

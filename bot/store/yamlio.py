@@ -7,6 +7,12 @@ one larger than `MAX_YAML_BYTES` is not read at all, and a document whose aliase
 would expand it past `MAX_EXPANDED_NODES` (a "billion laughs" bomb: 577 bytes that
 grow to gigabytes once something walks them) or that refers to itself is refused
 after composing, before any value is built. Aliases of a sane size still work.
+
+Most files have no anchor at all (no `&` anywhere in the text), so no alias: such
+a document is a plain tree, as large as the file, and skips both the expansion
+walk and PyYAML's alias-aware constructor (`_build`, the same values in a third
+of the time). A large store's load is mostly this, and it is what it was: PyYAML's
+parser and its YAML 1.1 types, the line of every mapping.
 """
 
 from __future__ import annotations
@@ -105,7 +111,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
-    mapping = LineDict(loader.construct_pairs(node, deep=True))
+    try:
+        mapping = LineDict(loader.construct_pairs(node, deep=True))
+    except TypeError as exc:  # "? [a, b]": a list or a mapping as a key
+        raise yaml.constructor.ConstructorError(None, None, f"a key cannot be a list or a mapping ({exc})",
+                                                node.start_mark) from exc  # fmt: skip
     mapping.line = node.start_mark.line + 1
     return mapping
 

@@ -8,14 +8,17 @@ lowered so that stores of test size are served lazily.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.analysis import answerable_pairs
 from bot.discord_app.autocomplete import Catalog
 from bot.query.engine import Engine
 from bot.service import FactService
-from bot.store import EagerStore, Store, StorePaths, collect, compiled
+from bot.store import EagerStore, PeriodKind, Store, StorePaths, collect, compiled
 from bot.store.lazy import LazyStore
 from bot.store.synthetic import write_store
 from tests.eval.evaluate import load_cases, split_dir
@@ -83,6 +86,9 @@ def _same_views(lazy: Store, eager: Store) -> None:
     assert dict(lazy.doc_counts) == dict(eager.doc_counts)
     assert dict(lazy.metric_units) == dict(eager.metric_units) and lazy.quote_words == eager.quote_words
     assert dict(lazy.digests()) == dict(eager.digests())
+    for kinds, units in [(frozenset(), frozenset()), (frozenset({PeriodKind.SPAN}), frozenset({"date", "yuan"}))]:
+        assert dict(lazy.period_counts(kinds, units)) == dict(eager.period_counts(kinds, units))
+    assert answerable_pairs(lazy, min_points=2) == answerable_pairs(eager, min_points=2)
     places = {f.place for f in eager.facts}
     metrics = {f.metric for f in eager.facts}
     assert lazy.periods() == eager.periods()
@@ -129,13 +135,25 @@ def test_the_committed_store_served_lazily_answers_the_dev_set_as_the_eager_stor
         )
 
 
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+def _drop_summary(path: Path) -> None:
+    # damage past the first pages: the meta row the lazy store needs is gone, the rest intact
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM meta WHERE key = 'summary'")
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("damage", [_truncate, _drop_summary], ids=["truncated", "a part missing"])
 def test_a_corrupt_lazy_snapshot_falls_back_to_the_full_load_and_is_rebuilt(
-    synthetic: tuple[StorePaths, list[str]], lazy_from: object, tmp_path: Path
+    synthetic: tuple[StorePaths, list[str]], lazy_from: object, tmp_path: Path, damage: Callable[[Path], None]
 ) -> None:
     paths, _ = synthetic
     _lazy(lazy_from, paths)
-    target = compiled.snapshot_path(paths, tmp_path / "cache")
-    target.write_bytes(target.read_bytes()[: target.stat().st_size // 3])
+    damage(compiled.snapshot_path(paths, tmp_path / "cache"))
     assert callable(lazy_from)
     result = lazy_from(paths)
     assert result.outcome == "corrupt" and isinstance(result.store, LazyStore)
