@@ -23,13 +23,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, overload
 
 from bot.store.model import Fact, Source, Vocabulary
 from bot.store.periods import Period, PeriodKind
 from bot.store.snapshot import Pair, Store
 from bot.store.sqlite_file import FACT_COLUMNS, RowReader, Summary, read_pairs
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 PAIR_CACHE = 4096
 # rows per query when walking all facts in order
@@ -52,6 +55,10 @@ class _Reader:
     def facts(self, where: str, args: tuple[Any, ...] = ()) -> tuple[Fact, ...]:
         return self.rows.facts(self.query(f"SELECT {FACT_COLUMNS} FROM facts WHERE {where}", args))
 
+    def document(self, name: str) -> str:
+        text: str = self.query("SELECT text FROM documents WHERE name = ?", (name,))[0][0]
+        return text
+
     def pair(self, first: int, count: int) -> tuple[Fact, ...]:
         with self.lock:
             cached = self.pairs.get(first)
@@ -68,25 +75,30 @@ class _Reader:
             return facts
 
 
-class _Pairs(Mapping[tuple[str, str], tuple[Fact, ...]]):
-    def __init__(self, reader: _Reader, ranges: dict[tuple[str, str], tuple[int, int]]) -> None:
-        self._reader, self._ranges = reader, ranges
+class _Fetched(Mapping[K, V]):
+    """Keys known from the start (in order), each value read from SQLite when it is asked for."""
 
-    def __getitem__(self, key: tuple[str, str]) -> tuple[Fact, ...]:
-        first, count = self._ranges[key]
-        return self._reader.pair(first, count)
+    def __init__(self, keys: Mapping[K, object], fetch: Callable[[K], V]) -> None:
+        self._keys, self._fetch = keys, fetch
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._fetch(key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._ranges
+        return key in self._keys
 
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._ranges)
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._ranges)
+        return len(self._keys)
 
 
 class _ById(Mapping[str, Fact]):
+    """Ids are not held in memory: a million of them would cost more than the rest of the start."""
+
     def __init__(self, reader: _Reader, count: int) -> None:
         self._reader, self._count = reader, count
 
@@ -104,47 +116,6 @@ class _ById(Mapping[str, Fact]):
 
     def __len__(self) -> int:
         return self._count
-
-
-class _ByDoc(Mapping[str, tuple[Fact, ...]]):
-    def __init__(self, reader: _Reader, counts: dict[str, int]) -> None:
-        self._reader, self._counts = reader, counts
-
-    def __getitem__(self, key: str) -> tuple[Fact, ...]:
-        if key not in self._counts:
-            raise KeyError(key)
-        return self._reader.facts("doc = ? ORDER BY seq", (key,))
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._counts
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._counts)
-
-    def __len__(self) -> int:
-        return len(self._counts)
-
-
-class _Documents(Mapping[str, str]):
-    def __init__(self, reader: _Reader, names: list[str]) -> None:
-        self._reader, self._names = reader, names
-        self._known = frozenset(names)
-
-    def __getitem__(self, key: str) -> str:
-        rows = self._reader.query("SELECT text FROM documents WHERE name = ?", (key,)) if key in self._known else []
-        if not rows:
-            raise KeyError(key)
-        text: str = rows[0][0]
-        return text
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._known
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
 
 
 class _Facts(Sequence[Fact]):
@@ -194,9 +165,9 @@ class LazyStore(Store):
         self._period_counts: dict[tuple[frozenset[PeriodKind], frozenset[str]], dict[Pair, int]] = {}
         self.facts = _Facts(reader, fact_count)
         self.by_id = _ById(reader, fact_count)
-        self.by_place_metric = _Pairs(reader, ranges)
-        self.by_doc = _ByDoc(reader, summary.doc_counts)
-        self.documents = _Documents(reader, names)
+        self.by_place_metric = _Fetched(ranges, lambda key: reader.pair(*ranges[key]))
+        self.by_doc = _Fetched(summary.doc_counts, lambda doc: reader.facts("doc = ? ORDER BY seq", (doc,)))
+        self.documents = _Fetched(dict.fromkeys(names), reader.document)
 
     @property
     def pair_counts(self) -> Mapping[tuple[str, str], int]:
