@@ -45,6 +45,8 @@ from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
+_BOT_ROOT = str(Path(__file__).resolve().parents[2])  # the directory that holds the bot package
+
 # ~20,000 facts of the synthetic store's shape; a worker takes ~0.3 s to start.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 8
@@ -91,9 +93,12 @@ class _Worker(Generic[R]):
         self.output = b""
         self.error = ""
         payload = pickle.dumps((reader, files), protocol=pickle.HIGHEST_PROTOCOL)
+        # the same code as this process: -P keeps the working directory off the path, and the
+        # directory this process imported bot from goes first
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (_BOT_ROOT, os.environ.get("PYTHONPATH")))))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.store.parallel"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [sys.executable, "-P", "-m", "bot.store.parallel"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )  # fmt: skip
         self.thread = threading.Thread(target=self._talk, args=(payload,), name="store-reader", daemon=True)
         self.thread.start()
@@ -137,7 +142,12 @@ def read_files(
             started.append(_Worker(reader, share))
     except OSError as exc:  # no process to be had: read those shares here
         log.warning("cannot start a store-reading worker (%s); reading its files here", exc)
-    results = reader.share(shares[0])
+    try:
+        results = reader.share(shares[0])
+    except BaseException:
+        for worker in started:
+            worker.process.kill()
+        raise
     for worker in started:
         results += worker.result()
     for share in shares[1 + len(started) :]:

@@ -18,7 +18,7 @@ from bot.analysis import answerable_pairs
 from bot.discord_app.autocomplete import Catalog
 from bot.query.engine import Engine
 from bot.service import FactService
-from bot.store import EagerStore, PeriodKind, Store, StorePaths, collect, compiled
+from bot.store import EagerStore, PeriodKind, Store, StorePaths, collect, compiled, parallel
 from bot.store.lazy import LazyStore
 from bot.store.synthetic import write_store
 from tests.eval.evaluate import load_cases, split_dir
@@ -202,12 +202,13 @@ def test_a_reload_swaps_lazy_stores_and_reports_the_change(
 
 
 def test_reading_the_fact_files_in_two_processes_gives_the_same_store_and_problems(
-    synthetic: tuple[StorePaths, list[str]], tmp_path: Path
+    synthetic: tuple[StorePaths, list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     paths, _ = synthetic
     one, two = collect(paths, workers=1), collect(paths, workers=2)
     assert one[0] is not None and two[0] is not None and not one[1] and not two[1]
     assert one[0] == two[0]
+    assert not [r.getMessage() for r in caplog.records if "worker" in r.getMessage()]  # the worker did its share
     shutil.copytree(paths.facts_dir, tmp_path / "facts")
     shutil.copytree(paths.seeds_dir, tmp_path / "seeds")
     broken = StorePaths(tmp_path / "facts", tmp_path / "seeds")
@@ -223,3 +224,14 @@ def test_reading_the_fact_files_in_two_processes_gives_the_same_store_and_proble
     assert len(serial[1]) == 2
     assert str(serial[1][0]).startswith(f"facts/{files[-1].name}:3: ") and "unknown unit 'yen'" in str(serial[1][0])
     assert f"duplicate id {first_id!r} (first at facts/{files[0].name}:3)" in str(serial[1][1])
+    assert not [r.getMessage() for r in caplog.records if "worker" in r.getMessage()]
+
+
+def test_a_worker_that_fails_has_its_files_read_here_with_a_warning(
+    synthetic: tuple[StorePaths, list[str]], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    paths, _ = synthetic
+    expected = collect(paths, workers=1)
+    monkeypatch.setattr(parallel.sys, "executable", "/bin/false")  # a worker that exits at once, with status 1
+    assert collect(paths, workers=2) == expected
+    assert any("worker failed" in r.getMessage() for r in caplog.records)
