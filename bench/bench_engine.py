@@ -103,7 +103,7 @@ def child(kind: str, size: int) -> None:
     if kind == "real":
         result = measure(ROOT / "facts", _real_queries(), rounds=20, baseline=True)
     else:
-        from bench.synthetic import write_store
+        from bot.store.synthetic import write_store
 
         with tempfile.TemporaryDirectory(prefix="factbot-bench-") as tmp:
             facts_dir, queries = write_store(Path(tmp), size)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from bot.query.engine import Engine
 from bot.store import Store, StoreError, StorePaths, collect, compiled
-from bot.store.model import Fact
 from bot.store.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -39,16 +38,13 @@ class StoreDiff:
         )
 
 
-def _comparable(fact: Fact) -> tuple[object, ...]:
-    # where a fact sits in its file is not part of what it says
-    return (fact.place, fact.metric, fact.period, fact.value, fact.unit, fact.figure, fact.quote,
-            fact.doc, fact.qualifier, fact.change, fact.equivalent, fact.note)  # fmt: skip
-
-
 def diff_stores(old: Store, new: Store) -> StoreDiff:
-    old_ids, new_ids = set(old.by_id), set(new.by_id)
-    changed = sorted(i for i in old_ids & new_ids if _comparable(old.by_id[i]) != _comparable(new.by_id[i]))
-    return StoreDiff(tuple(sorted(new_ids - old_ids)), tuple(sorted(old_ids - new_ids)), tuple(changed))
+    # by digest (what each fact says, not where it sits in its file): a large store
+    # keeps them in its snapshot, so comparing two needs neither's facts
+    before, after = old.digests(), new.digests()
+    changed = sorted(i for i in before.keys() & after.keys() if before[i] != after[i])
+    added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
+    return StoreDiff(tuple(added), tuple(removed), tuple(changed))
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def _place_suggestions(
     counts: dict[str, int] = {}
     for place, key in store.by_place_metric:
         if (metric is None or key == metric) and place not in exclude:
-            counts[place] = counts.get(place, 0) + len(store.by_place_metric[place, key])
+            counts[place] = counts.get(place, 0) + store.pair_counts[place, key]
     ranked = sorted(counts, key=lambda p: (-counts[p], store.place_name(p)))
     return tuple(store.place_name(p) for p in ranked[:MAX_SUGGESTIONS])
 
@@ -156,7 +156,7 @@ def _metric_suggestions(engine: Engine, places: Sequence[str]) -> tuple[str, ...
     store = engine.store
     sets = [engine.metrics_by_place.get(p, set()) for p in places]
     keys = (set.intersection(*sets) or set.union(*sets)) if sets else set(engine.places_by_metric)
-    counts = {m: sum(len(store.by_place_metric.get((p, m), ())) for p in places) for m in keys}
+    counts = {m: sum(store.pair_counts.get((p, m), 0) for p in places) for m in keys}
     ranked = sorted(keys, key=lambda m: (-counts[m], store.metric_name(m).lower()))
     return tuple(store.metric_name(m) for m in ranked[:MAX_SUGGESTIONS])
 

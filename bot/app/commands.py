@@ -86,7 +86,7 @@ def doc_number(store: Store, name: str) -> int:
 def sources_text(store: Store, prefix: str = "!") -> str:
     lines = ["Source documents:"]
     for name, source in store.sources.items():
-        count = len(store.by_doc.get(source.file, ()))
+        count = store.doc_counts.get(source.file, 0)
         lines.append(f"  {doc_number(store, name)}. {source_text(source)} - {count} facts [{source.file}]")
     if store.sources:
         first = doc_number(store, next(iter(store.sources)))

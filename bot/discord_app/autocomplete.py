@@ -18,7 +18,6 @@ place the documents never mention would only lead to "no figure".
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +26,8 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.query.engine import Engine
 from bot.render.choices import MAX_CHOICES, Choice, clip
-from bot.store.model import Fact
-from bot.store.periods import PeriodKind
+from bot.store.periods import Period, PeriodKind
+from bot.store.snapshot import metric_counts, place_counts
 
 SCORE_CUTOFF = 70.0
 
@@ -102,8 +101,8 @@ class Catalog:
         self.engine = engine
         store = engine.store
         self.store = store
-        self.place_facts = Counter(f.place for f in store.facts)
-        self.metric_facts = Counter(f.metric for f in store.facts)
+        self.place_facts = place_counts(store)
+        self.metric_facts = metric_counts(store)
         vocab = store.vocabulary
         self.place_labels = [
             _Label(text, key)
@@ -196,10 +195,10 @@ class Catalog:
         2023"), which the engine reads back; newest first.
         """
         place_key, metric_key = self.resolve_place(place), self.resolve_metric(metric)
-        facts: Iterable[Fact] = self.store.facts_for(place=place_key, metric=metric_key)
-        labels: dict[str, Fact] = {}
-        for fact in sorted(facts, key=lambda f: (-f.period.end.ordinal, -f.period.start.ordinal)):
-            labels.setdefault(fact.period.label(), fact)
+        periods = self.store.periods(place=place_key, metric=metric_key)
+        labels: dict[str, Period] = {}
+        for period in sorted(periods, key=lambda p: (-p.end.ordinal, -p.start.ordinal, p.text)):
+            labels.setdefault(period.label(), period)
         ordered = list(labels)
         text = current.strip()
         if not text:
@@ -207,10 +206,10 @@ class Catalog:
         folded = utils.default_process(text)
         scored = []
         for position, label in enumerate(ordered):
-            fact = labels[label]
-            forms = [utils.default_process(label), utils.default_process(fact.period.text)]
-            if fact.period.kind is PeriodKind.YEAR or fact.period.kind is PeriodKind.PARTIAL:
-                forms.append(str(fact.period.start.year))
+            period = labels[label]
+            forms = [utils.default_process(label), utils.default_process(period.text)]
+            if period.kind is PeriodKind.YEAR or period.kind is PeriodKind.PARTIAL:
+                forms.append(str(period.start.year))
             score = max(
                 100.0 if folded in form else max(typing_score(folded, form), fuzz.partial_ratio(folded, form) - 15)
                 for form in forms
@@ -230,7 +229,7 @@ class Catalog:
             current,
             self.doc_labels,
             allowed=None,
-            weight=lambda name: len(self.store.by_doc.get(name, ())),
+            weight=lambda name: self.store.doc_counts.get(name, 0),
             display=display,
             value=lambda name: name,
             default=list(sources),

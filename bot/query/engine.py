@@ -184,16 +184,16 @@ class Engine:
     def __init__(self, store: Store, today: date | None = None) -> None:
         self.store = store
         self.today = today
-        self.places_with_facts = {f.place for f in store.facts}
-        metric_units: dict[str, set[str]] = {}
-        for fact in store.facts:
-            metric_units.setdefault(fact.metric, set()).add(fact.unit)
+        # from the store's summaries, not its facts: a large store does not hold them in memory
+        self.places_with_facts = {place for place, _ in store.by_place_metric}
+        metric_units = {metric: set(units) for metric, units in store.metric_units.items()}
         self.index = VocabularyIndex(store.vocabulary, self.places_with_facts, metric_units)
         vocabulary = store.vocabulary
         names = [n for p in vocabulary.places.values() for n in (p.name, *p.aliases)]
         names += [n for m in vocabulary.metrics.values() for n in (m.name, *m.aliases)]
         names += [n for u in vocabulary.units.values() for n in (u.name, *u.aliases)]
-        speller = Speller.build(vocabulary.lexicon, names, (f.quote for f in store.facts))
+        # each distinct word of the quotes, read as a quote of one word
+        speller = Speller.build(vocabulary.lexicon, names, store.quote_words)
         self.parser = QueryParser(self.index, speller)
         self.metrics_by_place: dict[str, set[str]] = {}
         self.places_by_metric: dict[str, set[str]] = {}

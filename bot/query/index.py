@@ -233,10 +233,13 @@ class VocabularyIndex:
         }
         self.place_keys = list(self.place_by_key)
         # every word of every name of a place: "pilot" after "Xinjiang FTZ" names the place
-        self.place_name_words: dict[str, tuple[str, ...]] = {
-            key: tuple(p.text for phrases in self.place_phrases.values() for p in phrases if p.place == key)
-            for key in vocabulary.places
-        }
+        # (one pass over the phrases, not one per place: a large store has thousands of places)
+        name_words: dict[str, list[str]] = {key: [] for key in vocabulary.places}
+        for phrases in self.place_phrases.values():
+            for phrase in phrases:
+                if phrase.place in name_words:
+                    name_words[phrase.place].append(phrase.text)
+        self.place_name_words: dict[str, tuple[str, ...]] = {key: tuple(texts) for key, texts in name_words.items()}
 
     def _depth(self, key: str) -> int:
         depth, seen = 0, set()

@@ -14,17 +14,19 @@ with its `file:line` and what to do. The checks (see `factbot check`):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bot.infra.locations import StoreNotFoundError, default_store_dirs
 from bot.query.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from bot.store.model import Change, Fact, Metric, Place, Source, Unit, Vocabulary
+from bot.store.parallel import read_files
 from bot.store.periods import PeriodError, parse_period
 from bot.store.problems import Problem, StoreError
-from bot.store.snapshot import Store
+from bot.store.snapshot import EagerStore, Store
 from bot.store.yamlio import LineDict, YamlError, line_of, load_yaml
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -42,12 +44,18 @@ QUALIFIERS = (
 FILE_KEYS = ("doc", "facts", "uncited")
 CHANGE_KINDS = ("yoy", "since", "fold", "average_annual", "cumulative")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_SPACE_RE = re.compile(r"\s+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
+# A large store repeats a few hundred periods a million times: parse each once, and
+# share the (immutable) Period between the facts that state it.
+_period = lru_cache(maxsize=16_384)(parse_period)
+
+
 def normalise_space(text: str) -> str:
-    return _SPACE_RE.sub(" ", text).strip()
+    # str.split() cuts at the same Unicode whitespace as the regex \s+ and drops the ends:
+    # the same text as re.sub(r"\s+", " ", text).strip(), ten times faster on a document
+    return " ".join(text.split())
 
 
 class DocumentText:
@@ -78,7 +86,7 @@ class StorePaths:
 
 
 @dataclass
-class _Collector:
+class Collector:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
@@ -94,7 +102,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _section(
-    data: Any, key: str, path: Path, out: _Collector
+    data: Any, key: str, path: Path, out: Collector
 ) -> list[tuple[str, LineDict]]:
     section = data.get(key) if isinstance(data, dict) else None
     if not isinstance(section, dict):
@@ -117,7 +125,7 @@ def _shipped_lexicon() -> Path | None:
         return None
 
 
-def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
+def load_vocabulary(path: Path, out: Collector) -> Vocabulary:
     try:
         data = load_yaml(path)
     except YamlError as exc:
@@ -149,7 +157,7 @@ def load_vocabulary(path: Path, out: _Collector) -> Vocabulary:
     return Vocabulary(places=places, metrics=metrics, units=units, lexicon=lexicon)
 
 
-def load_sources(path: Path, seeds_dir: Path, out: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
+def load_sources(path: Path, seeds_dir: Path, out: Collector) -> tuple[dict[str, Source], dict[str, str]]:
     try:
         data = load_yaml(path)
     except YamlError as exc:
@@ -221,7 +229,7 @@ class _FactReader:
         vocabulary: Vocabulary,
         doc: str,
         doc_text: str | None,
-        out: _Collector,
+        out: Collector,
     ) -> None:
         self.path = path
         self.vocabulary = vocabulary
@@ -260,7 +268,7 @@ class _FactReader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             fail(f"fact {fact_id}: value {value!r} must be a number (write 10000000000, not '10 billion')")
         try:
-            period = parse_period(raw["period"])
+            period = _period(str(raw["period"]))
         except PeriodError as exc:
             fail(f"fact {fact_id}: {exc}")
         quote = normalise_space(str(raw["quote"]))
@@ -338,9 +346,49 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def collect(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
-    """Load everything, returning the store (if it could be built) and all problems."""
-    out = _Collector()
+def _fact_files(facts_dir: Path) -> list[Path]:
+    return [p for p in sorted(facts_dir.glob("*.yaml")) if p.name not in (VOCABULARY_FILE, LEXICON_FILE)]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What checking a fact file needs from the rest of the store (sent once to each worker)."""
+
+    vocabulary: Vocabulary
+    sources: Mapping[str, Source]
+    texts: Mapping[str, str]
+
+
+def _read_fact_file(path: Path, display: str, context: _Context) -> tuple[list[Fact], list[Problem]]:
+    """The facts of one file that pass every check, and the problems of the others."""
+    out = Collector()
+    try:
+        data = load_yaml(path)
+    except YamlError as exc:
+        out.add(display, exc.line, exc.message)
+        return [], out.problems
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+        out.add(display, 1, "a fact file needs 'doc:' and a 'facts:' list")
+        return [], out.problems
+    for key in data:
+        if key not in FILE_KEYS:
+            out.add(display, line_of(data, 1), f"unknown top-level key '{key}:' (allowed: {', '.join(FILE_KEYS)})")
+    doc = str(data.get("doc", ""))
+    if doc not in context.sources:
+        out.add(display, line_of(data, 1), f"doc {doc!r} is not listed in seeds/{SOURCES_FILE}")
+    reader = _FactReader(Path(display), context.vocabulary, doc, context.texts.get(doc), out)
+    facts = [fact for raw in data["facts"] if (fact := reader.read(raw, display)) is not None]
+    return facts, out.problems
+
+
+def collect(paths: StorePaths, *, workers: int | None = None) -> tuple[Store | None, list[Problem]]:
+    """Load everything, returning the store (if it could be built) and all problems.
+
+    A large store's fact files are read and checked in `workers` processes (by
+    default one per core, see `bot.store.parallel`); the result is the same as
+    reading them one after another.
+    """
+    out = Collector()
     facts_dir = paths.facts_dir
     vocab_path = facts_dir / VOCABULARY_FILE
     if not vocab_path.is_file():
@@ -348,31 +396,13 @@ def collect(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
         return None, out.problems
     vocabulary = load_vocabulary(vocab_path, out)
     sources, texts = load_sources(paths.seeds_dir / SOURCES_FILE, paths.seeds_dir, out)
+    files = [(path, _display(path, facts_dir)) for path in _fact_files(facts_dir)]
+    per_file = read_files(_read_fact_file, files, _Context(vocabulary, sources, texts), workers=workers)
     facts: list[Fact] = []
     seen: dict[str, str] = {}
-    for path in sorted(facts_dir.glob("*.yaml")):
-        if path.name in (VOCABULARY_FILE, LEXICON_FILE):
-            continue
-        display = _display(path, facts_dir)
-        try:
-            data = load_yaml(path)
-        except YamlError as exc:
-            out.add(display, exc.line, exc.message)
-            continue
-        if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
-            out.add(display, 1, "a fact file needs 'doc:' and a 'facts:' list")
-            continue
-        for key in data:
-            if key not in FILE_KEYS:
-                out.add(display, line_of(data, 1), f"unknown top-level key '{key}:' (allowed: {', '.join(FILE_KEYS)})")
-        doc = str(data.get("doc", ""))
-        if doc not in sources:
-            out.add(display, line_of(data, 1), f"doc {doc!r} is not listed in seeds/{SOURCES_FILE}")
-        reader = _FactReader(path=Path(display), vocabulary=vocabulary, doc=doc, doc_text=texts.get(doc), out=out)
-        for raw in data["facts"]:
-            fact = reader.read(raw, display)
-            if fact is None:
-                continue
+    for (_, display), (file_facts, file_problems) in zip(files, per_file, strict=True):
+        out.problems.extend(file_problems)
+        for fact in file_facts:
             if fact.id in seen:
                 out.add(display, fact.line, f"duplicate id {fact.id!r} (first at {seen[fact.id]}); ids must be unique")
                 continue
@@ -380,7 +410,7 @@ def collect(paths: StorePaths) -> tuple[Store | None, list[Problem]]:
             facts.append(fact)
     if out.problems:
         return None, out.problems
-    return Store(vocabulary=vocabulary, sources=sources, facts=tuple(facts), documents=texts), []
+    return EagerStore(vocabulary=vocabulary, sources=sources, facts=tuple(facts), documents=texts), []
 
 
 def load_store(paths: StorePaths) -> Store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.query.engine import Engine
-from bot.store import Fact, Metric, Place, Source, Store, Unit, Vocabulary, parse_period
+from bot.store import EagerStore, Fact, Metric, Place, Source, Unit, Vocabulary, parse_period
 
 UNITS = ("yuan", "usd", "percent", "count", "rank", "tons")
 
@@ -35,4 +35,4 @@ def tiny_engine(rows: list[Row]) -> Engine:
         )
         for i, r in enumerate(rows)
     )  # fmt: skip
-    return Engine(Store(Vocabulary(places, metrics, units), sources, facts, {}))
+    return Engine(EagerStore(Vocabulary(places, metrics, units), sources, facts, {}))

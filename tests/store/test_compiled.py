@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-import pickle
+import sqlite3
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,7 @@ def test_a_second_load_of_unchanged_files_is_a_hit_equal_to_the_full_load(
     assert second.outcome == "hit" and second.store is not None
     full, problems = collect(paths)
     assert full is not None and not problems
+    assert type(second.store) is type(full)  # a small store is read whole, as the full load builds it
     assert second.store.facts == full.facts
     assert second.store.vocabulary == full.vocabulary
     assert second.store.documents == full.documents
@@ -77,20 +80,51 @@ def test_a_store_with_problems_is_reported_and_never_compiled(paths: StorePaths)
     assert again.store is None and again.outcome == "miss"
 
 
+def _foreign_database(path: Path, tables: str) -> bytes:
+    foreign = path.with_name("foreign.db")
+    con = sqlite3.connect(foreign)
+    con.executescript(tables)
+    con.commit()
+    con.close()
+    return foreign.read_bytes()
+
+
+def _truncated(path: Path) -> bytes:
+    return path.read_bytes()[: path.stat().st_size // 2]
+
+
 @pytest.mark.parametrize(
     ("damage", "outcome"),
-    [(b"not a pickle at all", "corrupt"), (b"", "corrupt"), (pickle.dumps({"format": 1}), "stale")],
+    [
+        (lambda path: b"not a database at all", "corrupt"),
+        (lambda path: b"", "corrupt"),
+        (_truncated, "corrupt"),
+        (lambda path: b"SQLite format 3\x00" + b"\xff" * 4000, "corrupt"),
+        (lambda path: _foreign_database(path, "CREATE TABLE other (x);"), "stale"),
+        (lambda path: _foreign_database(path, "CREATE TABLE meta (key, value); INSERT INTO meta VALUES ('format', 1);"),
+         "stale"),
+    ],
+    ids=["garbage", "empty", "truncated", "damaged header", "another database", "format 1"],
 )
 def test_a_corrupt_or_foreign_snapshot_falls_back_to_the_full_load_and_is_rebuilt(
-    paths: StorePaths, damage: bytes, outcome: str
+    paths: StorePaths, damage: Callable[[Path], bytes], outcome: str
 ) -> None:
     assert paths.cache_dir is not None
     compiled.load(paths, paths.cache_dir)
     target = compiled.snapshot_path(paths, paths.cache_dir)
-    target.write_bytes(damage)
+    target.write_bytes(damage(target))
     result = compiled.load(paths, paths.cache_dir)
     assert result.outcome == outcome and result.store is not None
     assert compiled.load(paths, paths.cache_dir).outcome == "hit"
+
+
+def test_the_snapshot_and_its_key_are_private_to_the_bot(paths: StorePaths) -> None:
+    assert paths.cache_dir is not None
+    compiled.load(paths, paths.cache_dir)
+    target = compiled.snapshot_path(paths, paths.cache_dir)
+    for path in (target, compiled.key_path(target)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert sorted(p.name for p in paths.cache_dir.iterdir()) == sorted([target.name, compiled.key_path(target).name])
 
 
 def test_an_unwritable_cache_dir_still_serves(paths: StorePaths, tmp_path: Path) -> None:
