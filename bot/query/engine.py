@@ -167,19 +167,6 @@ def select_period(
     return Selection(Status.NEAREST, tuple(nearest[:MAX_LISTED]))
 
 
-def _attributed_names(documents: Iterable[str], cues: frozenset[str]) -> frozenset[str]:
-    """Names the documents give as a source ("Erkin Tuniyaz, chairman of ...", "said Yan
-    Jinhai"): a question that names one says who said it, not what the figure is about."""
-    names: set[str] = set()
-    for text in documents:
-        said = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
-        lowered = [w.lower() for w in said]
-        for i, word in enumerate(said):
-            if word[0].isupper() and i and said[i - 1][-1:] != "." and cues & set(lowered[max(0, i - 3) : i + 4]):
-                names.add(lowered[i])
-    return frozenset(names)
-
-
 class Engine:
     def __init__(self, store: Store, today: date | None = None) -> None:
         self.store = store
@@ -204,7 +191,7 @@ class Engine:
         self._pair_labels = [f"{store.metric_name(m)} {store.place_name(p)}" for (p, m) in store.by_place_metric]
         self._pair_keys = list(store.by_place_metric)
         self._quote_cache: dict[str, frozenset[str]] = {}
-        self.attributed_names = _attributed_names(store.documents.values(), vocabulary.lexicon.speaker_cues)
+        self.attributed_names = store.speaker_names
 
     # -- public ---------------------------------------------------------
     def ask(self, query: str) -> Answer:

@@ -185,6 +185,10 @@ class LazyStore(Store):
     def quote_words(self) -> frozenset[str]:
         return self._summary.quote_words
 
+    @property
+    def speaker_names(self) -> frozenset[str]:
+        return self._summary.speaker_names
+
     def facts_for(self, place: str | None = None, metric: str | None = None) -> Iterable[Fact]:
         if place is not None and metric is not None:
             return self.by_place_metric.get((place, metric), ())

@@ -21,6 +21,7 @@ readers never see half a store.
 from __future__ import annotations
 
 import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,6 +62,28 @@ def quote_words_of(quotes: Iterable[str]) -> frozenset[str]:
     return frozenset(w for token in tokens for w in words(token) if w.isalpha())
 
 
+def speaker_names_of(documents: Iterable[str], cues: frozenset[str]) -> frozenset[str]:
+    """Names the documents give as a speaker ("said Erkin Tuniyaz, chairman of ..."), lower-cased.
+
+    A capitalised word (not after a full stop) within three words of a cue (lexicon
+    `speaker_cues`): a question that names one says who said it, not what the figure
+    is about.
+    """
+    names: set[str] = set()
+    if not cues:
+        return frozenset()
+    for text in documents:
+        said = _WORD.findall(text)
+        lowered = [w.lower() for w in said]
+        for i, word in enumerate(said):
+            if word[0].isupper() and i and said[i - 1][-1:] != "." and cues & set(lowered[max(0, i - 3) : i + 4]):
+                names.add(lowered[i])
+    return frozenset(names)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
 class Store(ABC):
     vocabulary: Vocabulary
     sources: Mapping[str, Source]
@@ -91,6 +114,11 @@ class Store(ABC):
     @abstractmethod
     def quote_words(self) -> frozenset[str]:
         """`quote_words_of` every fact's quote."""
+
+    @property
+    @abstractmethod
+    def speaker_names(self) -> frozenset[str]:
+        """`speaker_names_of` the documents, with the lexicon's speaker cues."""
 
     @abstractmethod
     def periods(self, place: str | None = None, metric: str | None = None) -> set[Period]:
@@ -173,6 +201,10 @@ class EagerStore(Store):
     @cached_property
     def quote_words(self) -> frozenset[str]:
         return quote_words_of(f.quote for f in self.facts)
+
+    @cached_property
+    def speaker_names(self) -> frozenset[str]:
+        return speaker_names_of(self.documents.values(), self.vocabulary.lexicon.speaker_cues)
 
     def periods(self, place: str | None = None, metric: str | None = None) -> set[Period]:
         return {f.period for f in self.facts_for(place=place, metric=metric)}

@@ -38,7 +38,7 @@ from bot.store.model import Change, Fact, Source, Vocabulary
 from bot.store.periods import Month, Period, PeriodKind
 from bot.store.snapshot import Store, fact_digest
 
-FORMAT = 2
+FORMAT = 3
 HEADER = b"SQLite format 3\x00"
 
 # The columns a Fact is built from, in `RowReader.fact`'s order.
@@ -80,6 +80,7 @@ class Summary:
     metric_units: dict[str, frozenset[str]]
     quote_words: frozenset[str]
     doc_counts: dict[str, int]
+    speaker_names: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def write(path: Path, store: Store, *, version: str, content_hash: str) -> None:
         con.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)", period_rows)
         documents = [(i, name, text) for i, (name, text) in enumerate(store.documents.items())]
         con.executemany("INSERT INTO documents VALUES (?, ?, ?)", documents)
-        summary = Summary(dict(store.metric_units), store.quote_words, dict(store.doc_counts))
+        summary = Summary(dict(store.metric_units), store.quote_words, dict(store.doc_counts), store.speaker_names)
         meta: dict[str, Any] = {
             "format": FORMAT, "version": version, "content_hash": content_hash, "fact_count": len(store.facts),
             "vocabulary": _pickle(store.vocabulary), "sources": _pickle(dict(store.sources)),
