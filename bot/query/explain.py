@@ -7,6 +7,7 @@ decision with the rule that made it. Plain text; no Discord inside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.query.text import singular, words
@@ -18,7 +19,33 @@ if TYPE_CHECKING:
 
 
 def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
-    """Each word of the question as read, with the part of the reading that accounts for it."""
+    """Each word of the question as read, with the part of the reading that accounts for it,
+    and, for a word outside the clause that asks, the clause it stands in."""
+    lex = engine.store.vocabulary.lexicon
+    _role = _word_role(engine, parsed)
+    roles: list[tuple[str, str]] = []
+    for clause, said in clause_roles(parsed):
+        for word in words(clause):
+            role = _role(word, singular(lex.fold_token(word)))
+            roles.append((word, role if said == "asks" else f"{role}, in {said}"))
+    return roles
+
+
+def clause_roles(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """The clauses of the question with what each does: asks, context, or background (its period
+    and place give way to the clause that asks; what the asker remembers)."""
+    from bot.query.parser import ASKED_MARK, CLAUSE_MARK, CONTEXT_MARK, RECALLED_MARK
+
+    out: list[tuple[str, str]] = []
+    for clause in (parsed.marked or parsed.folded).split(CLAUSE_MARK):
+        said = "background" if RECALLED_MARK in clause else "context" if CONTEXT_MARK in clause else "asks"
+        text = " ".join(w for w in clause.split() if w not in (ASKED_MARK, CONTEXT_MARK, RECALLED_MARK))
+        if text.strip(" ,.;:"):
+            out.append((text, said))
+    return out
+
+
+def _word_role(engine: Engine, parsed: ParsedQuery) -> Callable[[str, str], str]:
     lex = engine.store.vocabulary.lexicon
     place_words = {w for hit in parsed.places for w in words(hit.text)}
     remaining = set(parsed.remaining)
@@ -30,9 +57,8 @@ def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
     period_text = set(words(parsed.period.text)) if parsed.period else set()
     asked = set(words(parsed.operator[1])) if parsed.operator else set()
     currency = set(words(parsed.currency[1])) if parsed.currency else set()
-    roles: list[tuple[str, str]] = []
-    for word in words(parsed.folded):
-        token = singular(lex.fold_token(word))
+
+    def role_of(word: str, token: str) -> str:
         if word in place_words:
             role = "place"
         elif word in asked:
@@ -50,16 +76,19 @@ def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
                 role = "unexplained (stray)"
         elif token in metric_words:
             role = "metric"
-        elif word.isdigit() or word in period_text or word in lex.period_words:
+        elif word in period_text or word in lex.period_words or (word.isdigit() and 1900 <= int(word) <= 2100):
             role = "period"
+        elif word[:1].isdigit():
+            role = "number said, not asked"
         elif word in lex.stop_words or token in lex.stop_words:
             role = "stop word"
         elif word in lex.fillers or token in lex.fillers:
             role = "filler"
         else:
             role = "read by a phrase rule"
-        roles.append((word, role))
-    return roles
+        return role
+
+    return role_of
 
 
 def explain(engine: Engine, query: str) -> str:
@@ -68,6 +97,9 @@ def explain(engine: Engine, query: str) -> str:
     lines = [f"query:    {query}", f"read as:  {parsed.folded.strip()}"]
     if parsed.corrections:
         lines.append("spelling: " + ", ".join(f"{typed} -> {read}" for typed, read in parsed.corrections))
+    clauses = clause_roles(parsed)
+    if len(clauses) > 1:
+        lines.append("clauses:  " + " | ".join(f"[{said}] {text}" for text, said in clauses))
     roles = word_roles(engine, parsed)
     lines.append("words:    " + ", ".join(f"{w} [{r}]" for w, r in roles))
     places = "; ".join(

@@ -120,6 +120,7 @@ class ParsedQuery:
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
+    marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
         """The content words of the question proper a reading leaves unexplained (numbers aside)."""
@@ -227,6 +228,7 @@ class QueryParser:
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
             counted=self._counted(folded),
+            marked=marked,
             places=tuple(places),
             metrics=tuple(metrics),
             period=found.period,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answer, Status
+from bot.query.explain import explain
 from bot.query.lexicon import parse_lexicon
 from bot.query.prefilter import Prefilter, required_literals
 from tests.eval.evaluate import load_cases, split_dir
@@ -164,3 +165,12 @@ def test_the_prefilter_never_rules_out_a_pattern_that_matches() -> None:
                     assert prefilter.may_apply(i, text), (pattern.pattern, text)
                     assert i in prefilter.candidates(text)
     assert checked > 500  # the dev questions exercise the patterns a great deal
+
+
+def test_explain_shows_which_clause_asks() -> None:
+    shown = explain(real_engine(), "Xinjiang trade hit 357 billion yuan in 2023 I think. What was it in 2022?")
+    assert "clauses:  [background] xinjiang trade" in shown
+    assert "[asks] what was it in 2022" in shown
+    assert "2023 [period, in background]" in shown
+    assert "357 [number said, not asked, in background]" in shown
+    assert "decision: answered" in shown
