@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from bot.query.parser import ParsedQuery
 
 
+_LATEST_WORDS = frozenset({"latest", "now", "current", "currently", "recent", "newest"})
+
+
 def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
     """Each word of the question as read, with the part of the reading that accounts for it,
     and, for a word outside the clause that asks, the clause it stands in."""
@@ -76,7 +79,12 @@ def _word_role(engine: Engine, parsed: ParsedQuery) -> Callable[[str, str], str]
                 role = "unexplained (stray)"
         elif token in metric_words:
             role = "metric"
-        elif word in period_text or word in lex.period_words or (word.isdigit() and 1900 <= int(word) <= 2100):
+        elif (
+            word in period_text
+            or word in lex.period_words
+            or (word.isdigit() and 1900 <= int(word) <= 2100)
+            or (parsed.latest and word in _LATEST_WORDS)
+        ):
             role = "period"
         elif word[:1].isdigit():
             role = "number said, not asked"
