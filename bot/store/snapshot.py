@@ -72,15 +72,24 @@ def speaker_names_of(documents: Iterable[str], cues: frozenset[str]) -> frozense
     names: set[str] = set()
     if not cues:
         return frozenset()
+    cue = re.compile(r"(?<![a-z'-])(?:" + "|".join(sorted(map(re.escape, cues))) + r")(?![a-z'-])")
     for text in documents:
-        said = _WORD.findall(text)
-        lowered = [w.lower() for w in said]
-        for i, word in enumerate(said):
-            if word[0].isupper() and i and said[i - 1][-1:] != "." and cues & set(lowered[max(0, i - 3) : i + 4]):
-                names.add(lowered[i])
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: offsets would drift
+            lowered = "".join(c.lower()[:1] or c for c in text)
+        # the three words either side of each cue: a document is long, and most of it is no cue
+        for match in cue.finditer(lowered):
+            at, end = match.start(), match.end()
+            before = list(_WORD.finditer(text, max(0, at - 60), at))[-3:]
+            after = list(_WORD.finditer(text, end, end + 60))[:3]
+            for word in (*before, *after):
+                said = word.group()
+                if said[0].isupper() and text[max(0, word.start() - 4) : word.start()].rstrip()[-1:] not in _ENDS:
+                    names.add(said.lower())  # capitalised, and not because a sentence begins
     return frozenset(names)
 
 
+_ENDS = ("", ".", "?", "!")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
