@@ -47,6 +47,7 @@ DERIVED = {
     "average": "that average",
     "ratio": "that ratio",
     "exclusion": "a figure that leaves part of the total out",
+    "part": "that part of the figure on its own",
     "broader": "a figure wider than the one they state",
     "forecast": "a forecast or target for that",
 }
@@ -608,7 +609,9 @@ class Engine:
     def _rate_of(self, parsed: ParsedQuery, fact: Fact) -> bool:
         """ "By how much did the number of tourists increase?": the count grows, and the answer
         is a rate; a growth or share asked of a count or an amount is a percent or a fold."""
-        asks_rate = any(t in self.index.head_words and t != "rank" for t in parsed.content)
+        asks_rate = any(
+            t in self.index.head_words and t != "rank" for i, t in enumerate(parsed.content) if i not in parsed.context
+        )
         return asks_rate and fact.unit in RATE_UNITS
 
     def _contrasts(self, parsed: ParsedQuery, metric_key: str) -> bool:

@@ -375,7 +375,8 @@ class QueryParser:
         # ("What's the population of Xizang? I need it to go with the GDP figure.")
         asked_here = {index_of[i] for i in asked if i in index_of}
         naming_asked = [i for i in naming if i in asked_here]
-        focus = (naming_asked or naming or asking)[-1] if asking and len(clauses) > 1 else None
+        asked_asking = [i for i in asking if i in asked_here]
+        focus = (naming_asked or asked_asking or naming or asking)[-1] if asking and len(clauses) > 1 else None
         # "as cited by ...": always context; what the asker remembers names the metric as
         # well as any clause (only its period and place give way, see _mark_background)
         opened = {index_of[i] for i in context - recalled if i in index_of}
