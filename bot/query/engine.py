@@ -579,6 +579,7 @@ class Engine:
         # the words this reading leaves unread name another metric whole ("... first in China
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
+        conflict = conflict or self._leans_on_an_aside(parsed, hit)
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
@@ -613,6 +614,24 @@ class Engine:
             t in self.index.head_words and t != "rank" for i, t in enumerate(parsed.content) if i not in parsed.context
         )
         return asks_rate and fact.unit in RATE_UNITS
+
+    def _leans_on_an_aside(self, parsed: ParsedQuery, hit: MetricHit) -> bool:
+        """A reading that needs a word of an aside ("..., of which mining made up more than
+        half") while another reading explains everything the question itself says ("the total
+        added value of industry"): the aside names a part, the question asks the whole."""
+        leaned = {i for i in hit.positions & parsed.aside if parsed.content[i] not in self.index.head_words}
+        if not leaned:
+            return False
+        own = hit.positions - parsed.aside
+        if all(parsed.content[i] in self.index.head_words for i in own):
+            return False  # "What growth did the bureau report?": the question names no subject of its own
+        return any(
+            other.metric != hit.metric
+            and other.coverage >= 1.0
+            and own <= other.positions
+            and not other.positions & leaned
+            for other in parsed.metrics
+        )
 
     def _contrasts(self, parsed: ParsedQuery, metric_key: str) -> bool:
         """Whether the question asks for another quantity than the metric measures ("lithium

@@ -76,6 +76,12 @@ _FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
 _SHARE_OF = re.compile(r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
 
 
+class Aside(float):
+    """The weight of a word in an aside ("..., of which mining made up more than half", what
+    the asker remembers) beside a question that names its own metric: a plain float that
+    also says where the word stood (see `ParsedQuery.aside`)."""
+
+
 @dataclass(frozen=True)
 class PlaceHit:
     place: str
@@ -117,6 +123,7 @@ class ParsedQuery:
     second_period: Period | None = None  # another period the question names besides the one read
     content: tuple[str, ...] = ()  # the question's content words (folded), which readings explain
     context: frozenset[int] = frozenset()  # positions of `content` in context clauses
+    aside: frozenset[int] = frozenset()  # ... in clauses that hardly count beside a question naming its metric
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
@@ -240,6 +247,7 @@ class QueryParser:
             remaining=remaining,
             content=tuple(content),
             context=frozenset(context),
+            aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
 
     def _counted(self, folded: str) -> str | None:
@@ -414,9 +422,10 @@ class QueryParser:
         def weight_of(i: int) -> float:
             if i == focus:
                 return 1.0
-            if i in remembered:
-                return remembered_weight
-            return opened_weight if i in opened else weight
+            if i in remembered or i in opened:
+                given = remembered_weight if i in remembered else opened_weight
+                return Aside(given) if given <= CONTEXT_WEIGHT else given
+            return weight
 
         return [(w, weight_of(i)) for i, c in enumerate(clauses) for w in c]
 

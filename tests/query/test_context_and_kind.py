@@ -174,3 +174,24 @@ def test_explain_shows_which_clause_asks() -> None:
     assert "2023 [period, in background]" in shown
     assert "357 [number said, not asked, in background]" in shown
     assert "decision: answered" in shown
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "What was the total added value of Xizang's above-designated-size industry in 2023, "
+        "of which mining made up more than half?",
+        "Mining added 13.3 billion yuan in Xizang in 2023, which was 52.43% of above-size industry. "
+        "So what was the total added value of above-size industry?",
+    ],
+)
+def test_an_aside_naming_a_part_does_not_answer_for_the_whole(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
+
+
+def test_a_check_that_names_no_subject_of_its_own_still_reads_the_remembered_one() -> None:
+    query = (
+        "Is it true Kashi's foreign trade grew by about 60 percent year on year in January-November 2023? "
+        "What growth did the commerce bureau report?"
+    )
+    assert figure_of(query) == "80.8 percent"
