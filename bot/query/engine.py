@@ -38,6 +38,14 @@ MAX_LISTED = 5
 METRIC_MIN_COVERAGE = 0.5
 DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
 RATE_UNITS = frozenset({"percent", "fold"})
+_GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _states_figure(text: str, fact: Fact) -> bool:
+    """Whether the question states the fact's figure itself (its number, as printed)."""
+    numbers = _NUMBER.findall(fact.figure)
+    return bool(numbers) and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", text) for n in numbers)
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
@@ -580,6 +588,9 @@ class Engine:
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
         conflict = conflict or self._leans_on_an_aside(parsed, hit)
+        # a sentence pasted with a gap ("a total investment of ... was completed in December
+        # 2011") asks for the gap: a figure the question already states is not it
+        conflict = conflict or (_GAP.search(parsed.text) is not None and _states_figure(parsed.text, fact))
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)

@@ -195,3 +195,18 @@ def test_a_check_that_names_no_subject_of_its_own_still_reads_the_remembered_one
         "What growth did the commerce bureau report?"
     )
     assert figure_of(query) == "80.8 percent"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Pasting: 'In December 2011, the Qinghai-Xizang power grid interconnection project with a total "
+        "investment of ... was completed and put into operation'. What was the total investment?",
+        "'By the end of 2023, the installed power capacity in Xizang reached ... , a 5.2-fold increase from "
+        "the 2012 level.' What's the missing capacity figure?",
+    ],
+)
+def test_a_pasted_gap_is_never_filled_with_a_figure_the_question_states(query: str) -> None:
+    answer = ask(query)
+    stated = answer.fact.fact.figure if answer.status is Status.ANSWERED and answer.fact else None
+    assert stated not in ("December 2011", "5.2-fold")
