@@ -13,7 +13,7 @@ from tests.eval.evaluate import evaluate, load_cases, score, split_dir
 from tests.helpers import real_engine
 
 # (answerable right, out-of-corpus held back, false answers at most)
-THRESHOLDS = {"dev": (0.975, 0.99, 16), "holdout": (0.94, 0.98, 22)}
+THRESHOLDS = {"dev": (0.97, 0.99, 16), "holdout": (0.94, 0.98, 22)}
 
 
 def test_dev_set_is_large_and_varied() -> None:
