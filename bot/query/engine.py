@@ -299,13 +299,9 @@ class Engine:
             )
         # "how many tonnes of lithium" is not answered by a share in percent
         asked_in = self._measure_asked(parsed)
-        unit = self.store.vocabulary.units.get(fact.unit)
         unit_words = self.index.unit_words.get(fact.unit, frozenset())
         if asked_in is not None and asked_in[1] != fact.unit and asked_in[0] not in unit_words:
-            return (
-                f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
-                f"not in {asked_in[0]}."
-            )
+            return self._given_in(fact, asked_in[0])
         # "how much was cement output worth in yuan" is not answered in tons
         if (
             parsed.kind is not None
@@ -313,11 +309,7 @@ class Engine:
             and fact.unit not in parsed.kind[1]
             and not self._rate_of(parsed, fact)  # "tourism revenue growth": a rate of money
         ):
-            unit = self.store.vocabulary.units.get(fact.unit)
-            return (
-                f"The documents give {self.store.metric_name(fact.metric)} in {unit.name if unit else fact.unit}, "
-                "not in money."
-            )
+            return self._given_in(fact, "money")
         # "how many companies" is not answered by a count of flights
         if parsed.counted is not None and not self._counts(fact, parsed.counted):
             return f"The documents count {self._counted_noun(fact)}, not {parsed.counted}s."
@@ -353,15 +345,22 @@ class Engine:
             return f"I don't know '{' '.join(names)}'."
         return None
 
+    def _given_in(self, fact: Fact, asked: str) -> str:
+        """Why a figure in one unit does not answer a question asking another."""
+        unit = self.store.vocabulary.units.get(fact.unit)
+        given = unit.name if unit else fact.unit
+        return f"The documents give {self.store.metric_name(fact.metric)} in {given}, not in {asked}."
+
     def _counts(self, fact: Fact, counted: str) -> bool:
         """Whether the fact counts what "how many" asks: its figure, metric or unit says it (its
         sentence may name other things: "... general aviation enterprises flew 2,128 flights")."""
-        if counted in self.index.unit_words.get(fact.unit, frozenset()):
-            return True
-        lex = self.store.vocabulary.lexicon
-        metric = self.store.vocabulary.metrics.get(fact.metric)
-        names = (fact.figure, *((metric.name, *metric.aliases) if metric else ()))
-        return any(counted in lex.content_tokens(name) for name in names) or counted in self.index.measure_of_word
+        index = self.index
+        return (
+            counted in index.unit_words.get(fact.unit, frozenset())
+            or counted in index.metric_name_tokens.get(fact.metric, frozenset())
+            or counted in self.store.vocabulary.lexicon.content_tokens(fact.figure)
+            or counted in index.measure_of_word
+        )
 
     def _counted_noun(self, fact: Fact) -> str:
         said = [w for w in words(fact.figure) if not w[:1].isdigit()]
@@ -372,16 +371,19 @@ class Engine:
 
         A unit after a number states a figure ("reached 7.58 million kW"), it asks none.
         """
+        measures = self.index.measure_of_word
+        named = [
+            (word, measures[word])
+            for i, word in enumerate(parsed.content)
+            if word in measures and i not in parsed.context
+        ]
+        if not named:
+            return None  # most questions name no measure: no need to look for stated figures
         said = words(parsed.folded)
         stated = {
-            singular(w) for i, w in enumerate(said)
-            if i and (said[i - 1][:1].isdigit() or said[i - 1] in _SCALE)
+            singular(w) for i, w in enumerate(said) if i and (said[i - 1][:1].isdigit() or said[i - 1] in _SCALE)
         }
-        for i, word in enumerate(parsed.content):
-            unit = self.index.measure_of_word.get(word)
-            if unit is not None and i not in parsed.context and word not in stated:
-                return word, unit
-        return None
+        return next(((word, unit) for word, unit in named if word not in stated), None)
 
     @staticmethod
     def _derived_reason(operator: tuple[str, str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.query.parser import ASKED_MARK, CLAUSE_MARK, CONTEXT_MARK, RECALLED_MARK
 from bot.query.text import singular, words
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ def word_roles(engine: Engine, parsed: ParsedQuery) -> list[tuple[str, str]]:
 def clause_roles(parsed: ParsedQuery) -> list[tuple[str, str]]:
     """The clauses of the question with what each does: asks, context, or background (its period
     and place give way to the clause that asks; what the asker remembers)."""
-    from bot.query.parser import ASKED_MARK, CLAUSE_MARK, CONTEXT_MARK, RECALLED_MARK
-
     out: list[tuple[str, str]] = []
     for clause in (parsed.marked or parsed.folded).split(CLAUSE_MARK):
         said = "background" if RECALLED_MARK in clause else "context" if CONTEXT_MARK in clause else "asks"

@@ -141,30 +141,26 @@ class Lexicon:
 
     def operator(self, folded: str) -> tuple[str, str] | None:
         """The first derived operation the question asks for: (kind, the words that ask it)."""
-        for i in self._operator_filter.candidates(folded):
-            kind, pattern = self.operators[i]
-            match = pattern.search(folded)
-            if match is not None:
-                return kind, match.group(0).strip()
-        return None
+        found = self._operator_filter.first_match(folded)
+        return (self.operators[found[0]][0], found[1].group(0).strip()) if found else None
 
     def currency(self, folded: str) -> tuple[Currency, str] | None:
-        words_of = [(c, p) for c in self.currencies for p in c.words]  # the filter's order
-        for i in self._currency_filter.candidates(folded):
-            currency, pattern = words_of[i]
-            match = pattern.search(folded)
-            if match is not None:
-                return currency, match.group(0).strip()
-        return None
+        found = self._currency_filter.first_match(folded)
+        return (self._currency_of[found[0]], found[1].group(0).strip()) if found else None
 
     def kind(self, folded: str) -> Kind | None:
         """The kind of figure asked ("how many": a count), when the question says."""
-        words_of = [(k, p) for k in self.kinds for p in k.words]  # the filter's order
-        for i in self._kind_filter.candidates(folded):
-            kind, pattern = words_of[i]
-            if pattern.search(folded):
-                return kind
-        return None
+        found = self._kind_filter.first_match(folded)
+        return self._kind_of[found[0]] if found else None
+
+    # the currency and the kind each pattern of their filters belongs to, in the filters' order
+    @cached_property
+    def _currency_of(self) -> tuple[Currency, ...]:
+        return tuple(c for c in self.currencies for _ in c.words)
+
+    @cached_property
+    def _kind_of(self) -> tuple[Kind, ...]:
+        return tuple(k for k in self.kinds for _ in k.words)
 
     @cached_property
     def _any_context_opener(self) -> re.Pattern[str]:
@@ -178,18 +174,10 @@ class Lexicon:
             return folded
         return self._any_context_opener.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
 
-    @cached_property
-    def _any_recollection(self) -> re.Pattern[str]:
-        return _either(self.recollections)
-
     def recollects(self, clause: str) -> bool:
         """Whether a clause tells what the asker remembers or was told ("I know it was under
         700k tons back in 2012"): the figure and the year in it are not what is asked."""
-        return (
-            bool(self.recollections)
-            and self._recollection_filter.may_match(clause)
-            and self._any_recollection.search(clause) is not None
-        )
+        return self._recollection_filter.first_match(clause) is not None
 
     def phonetic_key(self, word: str) -> str:
         """A spelling by ear reduced to the pinyin it stands for: "shinjiang" -> "xinjiang"."""

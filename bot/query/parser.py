@@ -291,9 +291,13 @@ class QueryParser:
         if not asking:
             return marked
 
+        periods: dict[str, bool] = {}  # a clause's period is looked for once
+
         def has_period(c: str) -> bool:
-            found = extract_period(c, today)
-            return found.period is not None or found.latest
+            if c not in periods:
+                found = extract_period(c, today)
+                periods[c] = found.period is not None or found.latest
+            return periods[c]
 
         # of several clauses that ask, small talk ("anyone been to lhasa?") gives way to the one
         # that asks for a figure ("also what was xizang's GDP in 2023")

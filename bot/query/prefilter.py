@@ -96,6 +96,14 @@ class Prefilter:
                 found.update(at)
         return sorted(found)
 
+    def first_match(self, text: str) -> tuple[int, re.Match[str]] | None:
+        """The first pattern, in order, that matches `text`: its position and its match."""
+        for i in self.candidates(text):
+            match = self.entries[i][0].search(text)
+            if match is not None:
+                return i, match
+        return None
+
     def may_apply(self, i: int, text: str) -> bool:
         """Whether pattern `i` may match `text`."""
         literals = self.entries[i][1]
