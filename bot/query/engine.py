@@ -599,7 +599,10 @@ class Engine:
         honouring = [m for m in parsed.metrics if m.heads] or list(parsed.metrics)
         heads_at = {i for i, t in enumerate(parsed.content) if t in self.index.head_words}
         rivals = [
-            m.strength for m in honouring if (place, m.metric) in self.store.by_place_metric or m.positions - heads_at
+            m.strength
+            for m in honouring
+            if ((place, m.metric) in self.store.by_place_metric or m.positions - heads_at)
+            and not self._of_another_kind(parsed, place, m.metric)
         ]
         best = max(rivals, default=hit.strength)
         features = Features(
@@ -619,6 +622,15 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
+
+    def _of_another_kind(self, parsed: ParsedQuery, place: str, metric_key: str) -> bool:
+        """Whether every figure of a reading is of another kind than the one asked ("what was the
+        value of its trade" asks an amount, and a count of partners is none): such a reading is
+        no rival to one of the kind asked."""
+        if parsed.kind is None:
+            return False
+        facts = self.store.by_place_metric.get((place, metric_key), ())
+        return bool(facts) and not any(f.unit in parsed.kind[1] or self._rate_of(parsed, f) for f in facts)
 
     def _rate_of(self, parsed: ParsedQuery, fact: Fact) -> bool:
         """ "By how much did the number of tourists increase?": the count grows, and the answer

@@ -43,7 +43,7 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s?\.\s+|\s[-—–]+\s|:\s+")
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s*\.\s+|\.[)\]]\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
@@ -401,7 +401,7 @@ class QueryParser:
             ]
         # the clause that asks names the metric outright ("what was the GDP?"): the context
         # hardly counts; it names it only loosely ("by what percentage did it go up?"): less so
-        named_here = any(self._metric_word(w) for w in clauses[focus])
+        named_here = any(self._names_metric(w) for w in clauses[focus])
         named_elsewhere = any(
             self._metric_word(w) for i, c in enumerate(clauses) if i != focus and i not in opened for w in c
         )
@@ -431,7 +431,20 @@ class QueryParser:
                 return Aside(given) if given <= CONTEXT_WEIGHT else given
             return weight
 
-        return [(w, weight_of(i)) for i, c in enumerate(clauses) for w in c]
+        # the kind the question asks ("Is that share 90%?") is its own: another kind named
+        # around it ("Xizang ranks first in China for the clean-energy share ...") asks nothing
+        heads = self.lexicon.head_words
+        asked_heads = {h for h in (self._head_word(w) for w in clauses[focus]) if h in heads}
+
+        def word_weight(i: int, w: str) -> float:
+            given = weight_of(i)
+            if asked_heads and i != focus and given > CONTEXT_WEIGHT:
+                head = self._head_word(w)
+                if head in heads and head not in asked_heads:
+                    return CONTEXT_WEIGHT
+            return given
+
+        return [(w, word_weight(i, w)) for i, c in enumerate(clauses) for w in c]
 
     @staticmethod
     def _outside_context(places: list[PlaceHit], text: str, marks: tuple[str, str]) -> list[PlaceHit]:
@@ -478,6 +491,9 @@ class QueryParser:
             or token in index.metric_token_set
             or token in index.place_token_set
         )
+
+    def _head_word(self, word: str) -> str:
+        return singular(self.lexicon.fold_token(word))
 
     def _vocabulary_word(self, word: str) -> bool:
         return singular(self.lexicon.fold_token(word)) in self.index.token_weight

@@ -210,3 +210,68 @@ def test_a_pasted_gap_is_never_filled_with_a_figure_the_question_states(query: s
     answer = ask(query)
     stated = answer.fact.fact.figure if answer.status is Status.ANSWERED and answer.fact else None
     assert stated not in ("December 2011", "5.2-fold")
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the question names its metric ("GDP", not a word few metrics share): the growth and the
+        # ranking said before it are background, even in a sentence that asks nothing
+        (
+            "Xizang's growth was said to rank first nationally in 2023. Setting the growth rate aside for now, "
+            "I want the scale of the economy. What was Xizang's GDP in 2023?",
+            "240 billion yuan",
+        ),
+        (
+            "The GDP of Xizang for 2023 is already in my notes. I still need the growth that put it at the top "
+            "of the rankings. How fast did Xizang's GDP grow in 2023?",
+            "9.5 percent",
+        ),
+        # the kind the question asks is its own: a ranking said around it asks nothing
+        ("Xizang leads China on the clean energy share of its installed capacity. Is that share about 80%?", "95.2%"),
+        # a sentence inside parentheses is a clause of its own
+        (
+            "I study import dependence. (The chairman spoke of 175 partner countries and regions.) "
+            "What was the value of Xizang's foreign trade in 2023?",
+            "10 billion yuan",
+        ),
+        # the everyday plateau is Xizang; "their combined output" is the firms' own figure
+        ("How fast did the digital economy on the plateau grow in 2023?", "19.3%"),
+        ("What was the output value of the plateau's building materials enterprises in 2023?", "8.46 billion yuan"),
+        ("Xizang's 69 building materials enterprises: what was their combined output value in 2023?", "8.46 billion yuan"),
+        # everyday wording: commerce, shipping abroad and bringing in, refrigerated storage, take-offs
+        ("How much overseas commerce did Xizang do in 2023?", "10 billion yuan"),
+        ("How much did Xizang ship abroad and bring in from overseas in 2023?", "10 billion yuan"),
+        ("How much refrigerated storage has Xizang built?", "113,000 square meters"),
+        ("xizang tourism revenue up by how much 2023", "60 percent"),
+        # what the question adds to is context ("Beyond those employed directly, ...")
+        (
+            "Beyond the 18,000 hired directly, how many farmers and herdsmen in Xizang get extra income "
+            "indirectly from agricultural processing?",
+            "400,000 farmers and herdsmen",
+        ),
+    ],
+)
+def test_the_question_names_what_it_asks(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a tag question ("- right?") checks the sentence before it: a total worked out from a part
+        "Mining was 13.3 billion yuan, 52.43% of industry above designated size. "
+        "So Xizang's total industrial added value in 2023 was 25.4 billion yuan - right?",
+        "Mining was 52.43% of industrial added value. So total industrial added value in Xizang was "
+        "25.4 billion yuan in 2023. Is that correct?",
+        # what is left of a total is a difference the documents don't print
+        "Xinjiang traded 149.62 billion yuan in H1 2023, 138.3 billion of it with Belt and Road countries. "
+        "So its trade with everyone else was 11.32 billion?",
+        "How much of Xinjiang's H1 2023 trade was with the rest of its partners, outside the Belt and Road?",
+        # a figure in yuan checked against one in dollars asks for a conversion
+        "Xinjiang's 2023 trade of 357.33 billion yuan comes to about $50 billion, right?",
+        "Is Xizang's 65.1 billion yuan of tourism revenue roughly $9 billion?",
+    ],
+)
+def test_a_check_of_a_figure_worked_out_is_not_answered(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED

@@ -24,15 +24,15 @@ def test_a_synonym_added_to_the_lexicon_is_read_after_a_reload(tmp_path: Path) -
     paths = copy_store(tmp_path)
     store, problems = collect(paths)
     assert store is not None and not problems
-    assert Engine(store).ask("xinjiang commerce 2023").status is not Status.ANSWERED
+    assert Engine(store).ask("xinjiang barter 2023").status is not Status.ANSWERED
     lexicon = paths.facts_dir / LEXICON_FILE
     text = lexicon.read_text(encoding="utf-8").replace(
-        "\nphrases:\n", "\nphrases:\n  '\\bcommerce\\b': ' foreign trade '\n", 1
+        "\nphrases:\n", "\nphrases:\n  '\\bbarter\\b': ' foreign trade '\n", 1
     )
     lexicon.write_text(text, encoding="utf-8")
     store, problems = collect(paths)
     assert store is not None and not problems
-    answer = Engine(store).ask("xinjiang commerce 2023")
+    answer = Engine(store).ask("xinjiang barter 2023")
     assert answer.status is Status.ANSWERED and answer.fact is not None
     assert answer.fact.fact.figure == "357.33 billion yuan"
 
