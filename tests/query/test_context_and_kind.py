@@ -238,7 +238,10 @@ def test_a_pasted_gap_is_never_filled_with_a_figure_the_question_states(query: s
         # the everyday plateau is Xizang; "their combined output" is the firms' own figure
         ("How fast did the digital economy on the plateau grow in 2023?", "19.3%"),
         ("What was the output value of the plateau's building materials enterprises in 2023?", "8.46 billion yuan"),
-        ("Xizang's 69 building materials enterprises: what was their combined output value in 2023?", "8.46 billion yuan"),
+        (
+            "Xizang's 69 building materials enterprises: what was their combined output value in 2023?",
+            "8.46 billion yuan",
+        ),
         # everyday wording: commerce, shipping abroad and bringing in, refrigerated storage, take-offs
         ("How much overseas commerce did Xizang do in 2023?", "10 billion yuan"),
         ("How much did Xizang ship abroad and bring in from overseas in 2023?", "10 billion yuan"),
