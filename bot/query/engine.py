@@ -511,7 +511,10 @@ class Engine:
             interp = self._interp(parsed, place, metrics[0].metric)
             return self._missing_pair(query, parsed, place, metrics[0].metric, interp, places)
         similarity = parsed.places[0].similarity
-        candidates = [self.candidate(parsed, place, similarity, hit, metrics[0]) for hit in available[:MAX_LISTED]]
+        unstated = self._not_of_the_figure_checked(parsed, place, available[:MAX_LISTED])
+        candidates = [
+            self.candidate(parsed, place, similarity, hit, metrics[0], unstated) for hit in available[:MAX_LISTED]
+        ]
         decision = decide([c for c, _, _ in candidates])
         if decision.verdict is Verdict.WEAK and (place, metrics[0].metric) not in self.store.by_place_metric:
             # the reading asked is a metric this place lacks, and no reading it has is
@@ -567,8 +570,30 @@ class Engine:
             score=base_score * 0.5,
         )
 
+    def _not_of_the_figure_checked(self, parsed: ParsedQuery, place: str, hits: list[MetricHit]) -> frozenset[str]:
+        """The readings whose figures are of another kind than the one a check states ("trade
+        with 185 countries and regions. Is 185 right?" checks a count of countries, not the
+        trade in yuan), when some reading's figure is of that kind."""
+        if not parsed.stated:
+            return frozenset()
+        lex = self.store.vocabulary.lexicon
+        of_kind = {
+            hit.metric
+            for hit in hits
+            for fact in self.store.by_place_metric[(place, hit.metric)]
+            if parsed.stated
+            & (frozenset(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset()))
+        }
+        return frozenset(h.metric for h in hits if h.metric not in of_kind) if of_kind else frozenset()
+
     def candidate(
-        self, parsed: ParsedQuery, place: str, similarity: float, hit: MetricHit, top: MetricHit
+        self,
+        parsed: ParsedQuery,
+        place: str,
+        similarity: float,
+        hit: MetricHit,
+        top: MetricHit,
+        unstated: frozenset[str] = frozenset(),
     ) -> tuple[Candidate, MetricHit, Selection]:
         """One reading of the question against the facts the store has for it, with its features."""
         facts = self.store.by_place_metric[(place, hit.metric)]
@@ -603,6 +628,7 @@ class Engine:
             for m in honouring
             if ((place, m.metric) in self.store.by_place_metric or m.positions - heads_at)
             and not self._of_another_kind(parsed, place, m.metric)
+            and m.metric not in unstated
         ]
         best = max(rivals, default=hit.strength)
         features = Features(
@@ -613,7 +639,8 @@ class Engine:
             rank=hit.strength / best if best else 1.0,
             heads=heads,
             conflict=conflict,
-            kind=parsed.kind is None or fact.unit in parsed.kind[1] or self._rate_of(parsed, fact),
+            kind=(parsed.kind is None or fact.unit in parsed.kind[1] or self._rate_of(parsed, fact))
+            and hit.metric not in unstated,
         )
         blockers: tuple[str, ...] = ()
         if selection.status is Status.ANSWERED and parsed.currency is None:

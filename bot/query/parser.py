@@ -58,6 +58,8 @@ _VERBS = frozenset({
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "k", "m"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 # a question about today, not about the time the asker remembers ("what has it grown to?")
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
@@ -127,6 +129,7 @@ class ParsedQuery:
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
+    stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
     marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
@@ -235,6 +238,7 @@ class QueryParser:
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
             counted=self._counted(folded),
+            stated=self._stated(folded, text),
             marked=marked,
             places=tuple(places),
             metrics=tuple(metrics),
@@ -249,6 +253,25 @@ class QueryParser:
             context=frozenset(context),
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
+
+    def _stated(self, folded: str, text: str) -> frozenset[str]:
+        """In a check that asks no wh-question ("... 185 countries and regions. Is 185 right?"), the
+        word after each number it states, scale words aside: what kind of figure is checked."""
+        said = words(folded)
+        if _WH_WORDS & set(said) or _WH_WORDS & set(words(text)):  # as typed: phrase rules drop some
+            return frozenset()
+        tails: set[str] = set()
+        for i, word in enumerate(said):
+            if not word[:1].isdigit() or _YEAR.fullmatch(word):
+                continue
+            if word.endswith("%"):
+                tails.add("percent")
+                continue
+            for after in said[i + 1 : i + 3]:
+                if after not in _SCALE_WORDS:
+                    tails.add(singular(self.lexicon.fold_token(after)))
+                    break
+        return frozenset(tails)
 
     def _counted(self, folded: str) -> str | None:
         """The noun "how many" counts: the last word before the verb ("how many general aviation

@@ -278,3 +278,20 @@ def test_the_question_names_what_it_asks(query: str, figure: str) -> None:
 )
 def test_a_check_of_a_figure_worked_out_is_not_answered(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the number a check states says which figure it checks: a count of countries, a percent
+        (
+            "An old slide says 'Xizang carried out import and export trade with 190 countries and regions in "
+            "2023'. Is 190 correct?",
+            "175 countries and regions",
+        ),
+        ("is it true that Xizang's GDP grew 7% in 2023 and ranked first nationally?", "9.5 percent"),
+        ("Kashi traded with 120 countries and regions in 2023, is that so?", "118"),
+    ],
+)
+def test_a_check_is_answered_with_the_kind_of_figure_it_states(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
