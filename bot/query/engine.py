@@ -37,6 +37,9 @@ MAX_LISTED = 5
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5
 DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
+# A question that names no place, about a metric only one place has, is read as about that
+# place; a little less sure than one that names it.
+NO_PLACE_SIMILARITY = 0.8
 RATE_UNITS = frozenset({"percent", "fold"})
 _GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -498,6 +501,21 @@ class Engine:
         if len(covered) > 1:
             return self._several_places(query, parsed, covered, metrics)
         place = covered[0] if covered else places[0]
+        others = [p for p in places if p not in covered] if covered else []
+        return self._answer_at(query, parsed, place, metrics, parsed.places[0].similarity, others)
+
+    def _answer_at(
+        self,
+        query: str,
+        parsed: ParsedQuery,
+        place: str,
+        metrics: list[MetricHit],
+        similarity: float,
+        others: list[str],
+    ) -> Answer:
+        """The decision for one place: its readings scored as candidates against its facts.
+        `others` are places the question names that the figure is not about."""
+        places = [place, *others]
         available = [m for m in metrics if (place, m.metric) in self.store.by_place_metric]
         if not available:
             # the place lacks the metric read: the next-best reading it has, when it
@@ -510,7 +528,6 @@ class Engine:
         if not available:
             interp = self._interp(parsed, place, metrics[0].metric)
             return self._missing_pair(query, parsed, place, metrics[0].metric, interp, places)
-        similarity = parsed.places[0].similarity
         unstated = self._not_of_the_figure_checked(parsed, place, available[:MAX_LISTED])
         candidates = [
             self.candidate(parsed, place, similarity, hit, metrics[0], unstated) for hit in available[:MAX_LISTED]
@@ -526,15 +543,15 @@ class Engine:
         facts = self.store.by_place_metric[(place, metric.metric)]
         interp = self._interp(parsed, place, metric.metric)
         base_score = decision.best.score
-        if len(places) > len(covered) and covered:
+        if others:
             # another named place (a partner country, a province) the figure is not about
-            others = ", ".join(self.store.place_name(p) for p in places if p not in covered)
+            named = ", ".join(self.store.place_name(p) for p in others)
             return self._nearest(
                 query,
                 parsed,
                 interp,
                 list(selection.facts) or list(facts),
-                reason=f"No figure for {interp.title} that concerns {others}.",
+                reason=f"No figure for {interp.title} that concerns {named}.",
                 score=base_score * 0.5,
             )
         if decision.verdict is Verdict.BLOCKED and selection.facts:
@@ -888,10 +905,8 @@ class Engine:
             listed = answers or [f for f in self.store.facts_for(metric=metric)]
             return self._nearest(query, parsed, interp, self._headline_first(listed), reason, 0.2)
         if len(answers) == 1:
-            main = answers[0]
-            interp = self._interp(parsed, main.place, metric)
-            selection = select_period(self.store.by_place_metric[(main.place, metric)], parsed.period)
-            return self._answered(query, parsed, interp, selection, metrics[0].coverage * 0.8)
+            # the one place with the figure: decided as if it were named, every rule applying
+            return self._answer_at(query, parsed, answers[0].place, metrics, NO_PLACE_SIMILARITY, [])
         if answers:
             return self._ambiguous(query, parsed, interp, answers, 0.4)
         facts = [f for f in self.store.facts_for(metric=metric)]

@@ -166,7 +166,8 @@ class Lexicon:
     def _any_context_opener(self) -> re.Pattern[str]:
         # the opener and the rest of its clause, up to a comma or the end of the sentence
         either = _either(self.context_openers).pattern
-        return re.compile(rf"(?:{either})(?:[^,?!;.]|\.(?=\d))*")  # a decimal point is no full stop
+        # a decimal point is no full stop, and a thousands separator ("18,000") no comma
+        return re.compile(rf"(?:{either})(?:[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
 
     def mark_context(self, folded: str, opening: str, closing: str) -> str:
         """Marks around each context clause: an opener and the words up to the next comma."""

@@ -295,3 +295,26 @@ def test_a_check_of_a_figure_worked_out_is_not_answered(query: str) -> None:
 )
 def test_a_check_is_answered_with_the_kind_of_figure_it_states(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a question that names no place, about a metric one place has, is decided by the same
+        # rules as one that names it: the kind asked (an output value, not a count of firms)
+        (
+            "What output value did the agricultural and livestock product processing enterprises achieve in "
+            "2023? The report says 29 of them employed 18,000 farmers and herdsmen.",
+            "1.914 billion yuan",
+        ),
+        # a thousands separator ("18,000") ends no clause
+        (
+            "The white paper says 29 processing enterprises employed 18,000 farmers and herdsmen in 2023, and "
+            "what output value did those agricultural and livestock product processing enterprises achieve?",
+            "1.914 billion yuan",
+        ),
+        ("how many high-altitude plateau cookers have been sold?", "850,000 plateau cookers"),
+    ],
+)
+def test_a_question_without_a_place_is_decided_like_one_with_it(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
