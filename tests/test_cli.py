@@ -164,7 +164,7 @@ def test_ask_refuses_a_question_longer_than_the_engine_reads_as_discord_does() -
     out = factbot("ask", "--json", "how much did xizang trade " * 20)
     row = json.loads(out.stdout)
     assert out.returncode == 5 and row["status"] == "not_found" and row["answer"] is None
-    assert "at most 300 characters" in row["message"]
+    assert "at most 500 characters" in row["message"]
 
 
 def test_sources_number_is_the_file_number_and_an_unknown_one_is_an_error() -> None:

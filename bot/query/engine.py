@@ -32,7 +32,7 @@ from bot.store.model import Fact
 from bot.store.periods import MONTH_NAMES, Period, PeriodKind
 from bot.store.snapshot import Store
 
-MAX_QUERY_CHARS = 300  # longer input is cut: no question needs more
+MAX_QUERY_CHARS = 500  # longer input is cut: a researcher's four-sentence question fits (300 cut some)
 MAX_LISTED = 5
 # Below this share of an alias matched, a metric is a guess, not a reading.
 METRIC_MIN_COVERAGE = 0.5

@@ -63,7 +63,7 @@ def test_one_long_input_policy_for_every_surface(pipeline: Pipeline, sink: ListS
                     Request(long, "console"), Request.question(long, "slash")):  # fmt: skip
         outcome = pipeline.handle(request)
         assert outcome.answer is not None and outcome.answer.status.value == "not_found"
-        assert "at most 300 characters" in outcome.answer.message
+        assert "at most 500 characters" in outcome.answer.message
         assert (outcome.record.status, outcome.record.error) == ("not_found", "too long")
     assert len(sink.rows) == 4
 

@@ -157,7 +157,7 @@ async def test_everyone_in_a_query_pings_nobody_and_is_escaped(factbot: Harness)
 async def test_a_4000_character_message_gets_a_clear_answer(factbot: Harness) -> None:
     reply = await factbot.ask("!fact " + "how much did xizang trade " * 160)
     text = text_of(reply)
-    assert "characters long" in text and "at most 300" in text
+    assert "characters long" in text and "at most 500" in text
     assert len(reply.content) <= 2000
 
 

@@ -75,7 +75,7 @@ def test_nonsense_and_empty_input_get_clear_answers() -> None:
 def test_a_4000_character_message_gets_a_clear_answer() -> None:
     answer = real_engine().ask("trade xizang 2023 " + "blah " * 800)
     assert answer.status is Status.ANSWERED
-    assert answer.message.startswith("(Your message has 4017 characters; I read the first 300.)")
+    assert answer.message.startswith("(Your message has 4017 characters; I read the first 500.)")
 
 
 def test_two_documents_stating_one_figure_are_both_shown() -> None:
