@@ -58,6 +58,11 @@ _VERBS = frozenset({
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
+# a figure said with its unit or scale ("439.4 billion cubic meters", "52.43%")
+_STATES_A_FIGURE = re.compile(
+    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*(?:%|percent|per\s+cent|billion|million|thousand|trillion|yuan|tons?\b|tonnes?"
+    r"|km\b|kilomet|kwh|kw\b|kilowatt|cubic|square|meters|hours|-?fold)"
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "k", "m"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
@@ -171,7 +176,7 @@ class QueryParser:
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)
-        operator = lex.operator(folded)
+        operator = self._operator(folded, marked)
         currency = lex.currency(folded)
         kind = lex.kind(folded)
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)
@@ -253,6 +258,22 @@ class QueryParser:
             context=frozenset(context),
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
+
+    def _operator(self, folded: str, marked: str) -> tuple[str, str] | None:
+        """The derived request the question makes. Operator words inside a figure the asker
+        states ("I already have the 439.4 billion cubic meters figure for its average annual
+        water resources. What share ...?") describe that figure, they ask nothing."""
+        found = self.lexicon.operator(folded)
+        if found is None or CLAUSE_MARK not in marked:
+            return found
+        clauses = [c for c in marked.split(CLAUSE_MARK) if self.lexicon.operator(c) is not None]
+        if clauses and all(_STATES_A_FIGURE.search(c) and not self._asks(c) for c in clauses):
+            return None
+        return found
+
+    @staticmethod
+    def _asks(clause: str) -> bool:
+        return ASKED_MARK in clause or _opens_a_question(words(clause))
 
     def _stated(self, folded: str, text: str) -> frozenset[str]:
         """In a check that asks no wh-question ("... 185 countries and regions. Is 185 right?"), the

@@ -318,3 +318,28 @@ def test_a_check_is_answered_with_the_kind_of_figure_it_states(query: str, figur
 )
 def test_a_question_without_a_place_is_decided_like_one_with_it(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # operator words inside a figure the asker states describe it; they ask nothing
+        (
+            "My sheet already has 439.4 billion cubic meters as Xizang's average annual water resources. "
+            "What share of China's water resources does Xizang hold?",
+            "16.5%",
+        ),
+        ("Without picking a year, what is Xizang's latest full-year foreign trade?", "10 billion yuan"),
+    ],
+)
+def test_operator_words_in_a_stated_figure_ask_nothing(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_an_average_annual_growth_is_asked_of_the_fact_not_its_yearly_rate() -> None:
+    # the zone's figure is one year's growth; the average the question asks is not printed
+    answer = ask("What was the average annual growth of the Kashi Comprehensive Bonded Zone's trade?")
+    assert answer.status is not Status.ANSWERED
+    assert figure_of("What was Kashi's average annual foreign trade growth from 2015 to November 2023?") == (
+        "23.2 percent"
+    )
