@@ -240,6 +240,23 @@ class VocabularyIndex:
                 if phrase.place in name_words:
                     name_words[phrase.place].append(phrase.text)
         self.place_name_words: dict[str, tuple[str, ...]] = {key: tuple(texts) for key, texts in name_words.items()}
+        self._rare_place_words: dict[str, frozenset[str]] = {}
+
+    def rare_place_words(self, place: str) -> frozenset[str]:
+        """The words of a place's names that few metrics use ("bonded" in "Kashi Comprehensive
+        Bonded Zone"): said beside the place, they describe it, not the metric. Worked out the
+        first time a place is named."""
+        found = self._rare_place_words.get(place)
+        if found is None:
+            lex = self.lexicon
+            found = frozenset(
+                w
+                for name in self.place_name_words.get(place, ())
+                for w in (singular(lex.fold_token(part)) for part in name.replace("-", " ").split())
+                if self.token_df.get(w, 0) <= 3
+            )
+            self._rare_place_words[place] = found
+        return found
 
     def _depth(self, key: str) -> int:
         depth, seen = 0, set()

@@ -191,11 +191,16 @@ def _rewrite(folded: str, rules: tuple[Rewrite, ...], prefilter: Prefilter) -> s
     """Apply each rule that may match the text as it stands (an earlier rule's rewrite can
     make a later one match: "cooking pots" becomes "cookware" before "high-altitude cookware")."""
     at = prefilter.candidates(folded)
-    if not at:
-        return folded
-    for i in range(at[0], len(rules)):
-        if prefilter.may_apply(i, folded):
-            folded = rules[i].pattern.sub(rules[i].replacement, folded)
+    n = 0
+    while n < len(at):
+        i = at[n]
+        rewritten = rules[i].pattern.sub(rules[i].replacement, folded)
+        n += 1
+        if rewritten != folded:
+            # the new text may let later rules through, or rule some out: look again
+            folded = rewritten
+            at = [j for j in prefilter.candidates(folded) if j > i]
+            n = 0
     return folded
 
 

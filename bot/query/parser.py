@@ -190,7 +190,7 @@ class QueryParser:
         )
         places, rest = self._places(rest)
         cjk_hits: list[MetricHit] = []
-        for alias, key in self.index.cjk_metrics:
+        for alias, key in () if rest.isascii() else self.index.cjk_metrics:
             if alias in rest:
                 rest = rest.replace(alias, " ")
                 if all(h.metric != key for h in cjk_hits):
@@ -211,10 +211,9 @@ class QueryParser:
         place_words = {
             w
             for hit in places
-            for name in (hit.text, *self.index.place_name_words.get(hit.place, ()))
-            for w in (singular(lex.fold_token(part)) for part in name.replace("-", " ").split())
+            for w in (singular(lex.fold_token(part)) for part in hit.text.replace("-", " ").split())
             if self.index.token_df.get(w, 0) <= 3
-        }
+        }.union(*(self.index.rare_place_words(hit.place) for hit in places))
         kept = [
             (t, weight)
             for t, weight in ((singular(lex.fold_token(t)), c) for t, c in tagged)
@@ -592,25 +591,27 @@ class QueryParser:
         # 2. multi-word names whose words all appear in another order ("bonded zone kashi")
         self._reordered_places(tokens, taken, hits, raw)
         # 3. single words, exact; 4. typos, longest first, so a typo never beats a name
-        known = [self._known(t) for t in tokens]
-        for exact in (True, False):
-            for size in range(1 if exact else min(self.index.max_place_len, len(tokens)), 0, -1):
-                for start in range(len(tokens) - size + 1):
-                    if any(taken[start : start + size]):
-                        continue
-                    window = tokens[start : start + size]
-                    if size == 1 and (window[0] in self.lexicon.stop_words or window[0].isdigit()):
-                        continue
-                    if exact:
-                        phrases, similarity = self.index.exact_place(window), 1.0
-                    elif all(known[start : start + size]):
-                        continue  # nothing misspelt here: exact matching already had its chance
-                    elif size > 1 and sum(t in self.index.place_token_set for t in window) < size - 1:
-                        continue  # a misspelt name of several words keeps all but one of them
-                    else:
-                        phrases, similarity = self.index.fuzzy_place(window)
-                    if phrases:
-                        take(start, size, phrases, similarity)
+        stop_words = self.lexicon.stop_words
+        for start, token in enumerate(tokens):
+            if not taken[start] and token not in stop_words and not token.isdigit():
+                phrases = self.index.exact_place([token])
+                if phrases:
+                    take(start, 1, phrases, 1.0)
+        # a window can hold a typo only where a word is unknown (no stop word, number, metric or
+        # place word): exact matching already had its chance everywhere else
+        unknown = [i for i, t in enumerate(tokens) if not self._known(t)]
+        place_tokens = self.index.place_token_set
+        for size in range(min(self.index.max_place_len, len(tokens)), 0, -1) if unknown else ():
+            last = len(tokens) - size
+            for start in sorted({u - k for u in unknown for k in range(size) if 0 <= u - k <= last}):
+                if any(taken[start : start + size]):
+                    continue
+                window = tokens[start : start + size]
+                if size > 1 and sum(t in place_tokens for t in window) < size - 1:
+                    continue  # a misspelt name of several words keeps all but one of them
+                phrases, similarity = self.index.fuzzy_place(window)
+                if phrases:
+                    take(start, size, phrases, similarity)
         # keep whole words ("e-commerce") unless a place took part of them
         # places named only in a context clause give way before the specific one is chosen
         resolved = self._resolve_places(
@@ -641,7 +642,9 @@ class QueryParser:
         """
         free = [t if not taken[i] else None for i, t in enumerate(tokens)]
         present = {t for t in free if t is not None}
-        candidates = {p for t in present for p in self.index.multiword_by_token.get(t, ())}
+        candidates = {
+            p for t in present for p in self.index.multiword_by_token.get(t, ()) if all(w in present for w in p.tokens)
+        }
         for phrase in sorted(candidates, key=lambda p: (-len(p.tokens), p.text)):
             wanted = set(phrase.tokens)
             if wanted & self.lexicon.stop_words:
@@ -701,25 +704,30 @@ class QueryParser:
         # the most complete match among the metric's aliases: "aviation passengers" is fully
         # there even when the best-scoring alias, "general aviation passenger trips", is not
         best_coverage: dict[str, float] = {}
-        candidate_aliases: set[int] = set()
-        for token in matched:
-            candidate_aliases.update(index.aliases_by_token.get(token, ()))
-        for i in candidate_aliases:
+        # per alias that shares a word with the question: the weight it matched, the same
+        # with head words counting triple (an alias about a ranking, "5G base station
+        # ranking", does not fit a question that asks no rank), and the positions matched;
+        # summed from the question's words, each alias visited once per word it shares
+        matched_by_alias: dict[int, tuple[float, float, set[int]]] = {}
+        for token, (similarity, pos) in matched.items():
+            sharing = index.aliases_by_token.get(token)
+            if not sharing:
+                continue
+            weight = index.token_weight[token] * similarity
+            if context and pos in context and token in index.head_words:
+                # "... reported as ranking first": a head word of the context asks nothing
+                weight *= context[pos]
+            heads_weight = weight * (HEAD_WEIGHT if token in index.head_words else 1.0)
+            for i in sharing:
+                entry = matched_by_alias.get(i)
+                if entry is None:
+                    matched_by_alias[i] = (weight, heads_weight, {pos})
+                else:
+                    entry[2].add(pos)
+                    matched_by_alias[i] = (entry[0] + weight, entry[1] + heads_weight, entry[2])
+        for i in set(matched_by_alias):  # the order the aliases were always visited in
             alias = index.aliases[i]
-            got = 0.0
-            got_heads = 0.0  # the same, with head words counting triple: an alias about a
-            # ranking ("5G base station ranking") does not fit a question that asks no rank
-            positions: set[int] = set()
-            for token in alias.tokens:
-                hit = matched.get(token)
-                if hit is not None:
-                    weight = index.token_weight[token] * hit[0]
-                    if context and hit[1] in context and token in index.head_words:
-                        # "... reported as ranking first": a head word of the context asks nothing
-                        weight *= context[hit[1]]
-                    got += weight
-                    got_heads += weight * (HEAD_WEIGHT if token in index.head_words else 1.0)
-                    positions.add(hit[1])
+            got, got_heads, positions = matched_by_alias[i]
             coverage = got_heads / alias.head_weight if alias.head_weight else 0.0
             score = got * coverage
             if coverage >= EXPLAIN_MIN_COVERAGE:

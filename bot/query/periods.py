@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.query.prefilter import Prefilter
 from bot.store.periods import Period, PeriodError, parse_period
 
 _MONTHS = {
@@ -166,6 +167,8 @@ _MAYBE_PERIOD = re.compile(
 
 
 Span = tuple[int, int]
+# the rules whose required words ("first", "half", a month) the text lacks are not tried
+_RULE_FILTER = Prefilter(pattern for pattern, _ in _RULES)
 
 
 def _search(pattern: re.Pattern[str], text: str, skip: Sequence[Span]) -> re.Match[str] | None:
@@ -206,7 +209,8 @@ def extract_period(text: str, today: date | None = None, context: tuple[str, str
     if whole_year:
         text = _WHOLE_YEAR.sub(" ", text)
         skip = marked_spans(text, context)
-    for pattern, build in _RULES:
+    for i in _RULE_FILTER.candidates(text):
+        pattern, build = _RULES[i]
         match = _search(pattern, text, skip)
         if match is None:
             continue

@@ -8,6 +8,10 @@ the text, which made that test a tenth of the engine's time. A pattern such as
 from the pattern once, with the standard library's own parser, and a substring
 test (`in`) rules the pattern out before the regular expression runs.
 
+A pattern usually requires several such sets at once (`\\bhow\\s+much\\s+...\\s+spent\\b`
+needs "how" and "much" and "spent"): every set is tested, the most selective first,
+so a pattern with a common word ("how") is still ruled out by a rare one ("spent").
+
 A pattern whose literals cannot be told (a leading character class, an optional
 first word) is always tried: the prefilter only ever skips work, never a match.
 """
@@ -36,6 +40,41 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     if not found or min(len(s) for s in found) < MIN_LITERAL:
         return None
     return frozenset(found)
+
+
+def required_literal_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """Every set of strings of which each match of `pattern` contains one, most selective
+    first (empty when none can be told)."""
+    try:
+        parsed = _sre.parse(pattern)
+    except (re.error, RecursionError):
+        return ()
+    found = {frozenset(s) for s in _all_sets(list(parsed)) if s and min(map(len, s)) >= MIN_LITERAL}
+    return tuple(sorted(found, key=lambda s: (-min(map(len, s)), len(s), sorted(s))))
+
+
+def _all_sets(items: Sequence[tuple[Any, Any]]) -> list[set[str]]:
+    """All the required-literal sets of a sequence of pattern items: each must hold."""
+    sets: list[set[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            sets.append({"".join(run)})
+            run = []
+        if op is _sre.SUBPATTERN:
+            sets.extend(_all_sets(list(arg[-1])))
+        elif op is _sre.BRANCH:
+            branches = [_sequence(list(branch)) for branch in arg[1]]
+            if all(branches):
+                sets.append(set().union(*(b for b in branches if b)))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            sets.extend(_all_sets(list(arg[2])))
+    if run:
+        sets.append({"".join(run)})
+    return sets
 
 
 def _sequence(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
@@ -75,6 +114,11 @@ class Prefilter:
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.entries = [(p, required_literals(p.pattern)) for p in patterns]
+        # the other sets each pattern requires besides the indexed one, tested after it
+        self._also = [
+            tuple(group for group in required_literal_sets(p.pattern) if group != literals)
+            for p, literals in self.entries
+        ]
         self.always = any(literals is None for _, literals in self.entries)
         # every literal of the section, each with the patterns it may let through
         by_literal: dict[str, list[int]] = {}
@@ -94,7 +138,8 @@ class Prefilter:
         for literal, at in self._by_literal:
             if literal in text:
                 found.update(at)
-        return sorted(found)
+        also = self._also
+        return [i for i in sorted(found) if all(any(w in text for w in group) for group in also[i])]
 
     def first_match(self, text: str) -> tuple[int, re.Match[str]] | None:
         """The first pattern, in order, that matches `text`: its position and its match."""
@@ -107,4 +152,6 @@ class Prefilter:
     def may_apply(self, i: int, text: str) -> bool:
         """Whether pattern `i` may match `text`."""
         literals = self.entries[i][1]
-        return literals is None or any(literal in text for literal in literals)
+        return (literals is None or any(literal in text for literal in literals)) and all(
+            any(w in text for w in group) for group in self._also[i]
+        )
