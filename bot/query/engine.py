@@ -632,6 +632,8 @@ class Engine:
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
         conflict = conflict or self._leans_on_an_aside(parsed, hit)
+        # "(not the revenue, just the visitors)": a metric named by what is set aside is not asked
+        conflict = conflict or bool(parsed.set_aside & self.index.metric_name_tokens.get(hit.metric, frozenset()))
         # a sentence pasted with a gap ("a total investment of ... was completed in December
         # 2011") asks for the gap: a figure the question already states is not it
         conflict = conflict or (_GAP.search(parsed.text) is not None and _states_figure(parsed.text, fact))

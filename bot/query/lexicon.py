@@ -21,6 +21,7 @@ from bot.query.prefilter import Prefilter
 from bot.query.text import singular, words
 
 LEXICON_FILE = "lexicon.yaml"
+_ASIDE_END = re.compile(r"[,.;:?!()\[\]]")  # where what a question sets aside ends
 
 
 class LexiconError(ValueError):
@@ -68,6 +69,7 @@ class Lexicon:
     organisations: frozenset[str] = frozenset()
     contrasts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     context_openers: tuple[re.Pattern[str], ...] = ()
+    set_asides: tuple[re.Pattern[str], ...] = ()  # open what a question sets aside (also context)
     recollections: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
 
@@ -116,7 +118,22 @@ class Lexicon:
 
     @cached_property
     def _context_filter(self) -> Prefilter:
-        return Prefilter(self.context_openers)
+        return Prefilter((*self.context_openers, *self.set_asides))
+
+    @cached_property
+    def _set_aside_filter(self) -> Prefilter:
+        return Prefilter(self.set_asides)
+
+    def set_aside_words(self, folded: str) -> frozenset[str]:
+        """The content words of what a question sets aside ("not the revenue" -> revenue)."""
+        if not self.set_asides or not self._set_aside_filter.may_match(folded):
+            return frozenset()
+        found: set[str] = set()
+        for i in self._set_aside_filter.candidates(folded):
+            for match in self.set_asides[i].finditer(folded):
+                span = _ASIDE_END.split(folded[match.end() :], maxsplit=1)[0]
+                found.update(self.content_tokens(span))
+        return frozenset(found)
 
     @cached_property
     def _recollection_filter(self) -> Prefilter:
@@ -163,17 +180,29 @@ class Lexicon:
         return tuple(k for k in self.kinds for _ in k.words)
 
     @cached_property
-    def _any_context_opener(self) -> re.Pattern[str]:
-        # the opener and the rest of its clause, up to a comma or the end of the sentence
-        either = _either(self.context_openers).pattern
-        # a decimal point is no full stop, and a thousands separator ("18,000") no comma
-        return re.compile(rf"(?:{either})(?:[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
+    def _any_context_opener(self) -> str:
+        return _either((*self.context_openers, *self.set_asides)).pattern
+
+    @cached_property
+    def _context_clauses(self) -> dict[str, re.Pattern[str]]:
+        return {}
+
+    def _context_clause(self, clause_mark: str) -> re.Pattern[str]:
+        """The opener and the rest of its clause, up to a comma, the end of the sentence or the
+        next clause mark. A decimal point is no full stop, a thousands separator ("18,000") no
+        comma."""
+        found = self._context_clauses.get(clause_mark)
+        if found is None:
+            stop = re.escape(clause_mark.split()[0])
+            found = re.compile(rf"(?:{self._any_context_opener})(?:(?!{stop})[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
+            self._context_clauses[clause_mark] = found
+        return found
 
     def mark_context(self, folded: str, opening: str, closing: str) -> str:
         """Marks around each context clause: an opener and the words up to the next comma."""
         if not self.context_openers or not self._context_filter.may_match(folded):
             return folded
-        return self._any_context_opener.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
+        return self._context_clause(closing).sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
 
     def recollects(self, clause: str) -> bool:
         """Whether a clause tells what the asker remembers or was told ("I know it was under
@@ -316,6 +345,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
         organisations=frozenset(_strings(data.get("organisations"), f"{name}: organisations")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
+        set_asides=tuple(_compile(p, f"{name}: set_asides") for p in _patterns(data.get("set_asides"), "set_asides")),
         context_openers=tuple(
             _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")
         ),

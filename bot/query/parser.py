@@ -65,6 +65,9 @@ _STATES_A_FIGURE = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "k", "m"})
+# words a wh-question asks about that name no metric ("how many times bigger", "which year")
+_WH_NOUNS = frozenset({"times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large"})
+_OPENERS = frozenset({"so", "and", "but", "then", "ok", "okay", "also", "now", "well", "hey", "hi"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 # a question about today, not about the time the asker remembers ("what has it grown to?")
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
@@ -134,6 +137,7 @@ class ParsedQuery:
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
+    set_aside: frozenset[str] = frozenset()  # words the question sets aside and does not ask ("not the revenue")
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
     marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
@@ -178,7 +182,8 @@ class QueryParser:
         marked = self._mark_background(marked, today)
         operator = self._operator(folded, marked)
         currency = lex.currency(folded)
-        kind = lex.kind(folded)
+        # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
+        kind = lex.kind(CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c))
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)
         found = extract_period(marked, today, context_marks)
         rest = found.rest
@@ -225,6 +230,8 @@ class QueryParser:
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
         content = [t for t, _ in kept]
+        # what the question sets aside, unless its own clause names it too
+        set_aside = lex.set_aside_words(folded) - {t for t, weight in kept if weight >= 1.0}
         context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
         metrics, used = self._metrics(content, context)
         # words of a context clause block nothing
@@ -243,6 +250,7 @@ class QueryParser:
             kind=(kind.key, kind.units) if kind else None,
             counted=self._counted(folded),
             stated=self._stated(folded, text),
+            set_aside=set_aside,
             marked=marked,
             places=tuple(places),
             metrics=tuple(metrics),
@@ -258,6 +266,17 @@ class QueryParser:
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
 
+    def _asks_a_wh_question(self, clause: str) -> bool:
+        """A wh-question about something it names ("What was the GDP?", "How many times bigger
+        is it?"), not one that only points back ("Is that what the documents say?")."""
+        said = words(clause)
+        if not _WH_WORDS & set(said):
+            return False
+        opening = next((w for w in said if w not in _OPENERS), "")
+        return opening in _WH_WORDS or any(
+            self._vocabulary_word(w) or w in _WH_NOUNS for w in said if w not in _WH_WORDS
+        )
+
     def _operator(self, folded: str, marked: str) -> tuple[str, str] | None:
         """The derived request the question makes. Operator words inside a figure the asker
         states ("I already have the 439.4 billion cubic meters figure for its average annual
@@ -265,8 +284,12 @@ class QueryParser:
         found = self.lexicon.operator(folded)
         if found is None or CLAUSE_MARK not in marked:
             return found
-        clauses = [c for c in marked.split(CLAUSE_MARK) if self.lexicon.operator(c) is not None]
-        if clauses and all(_STATES_A_FIGURE.search(c) and not self._asks(c) for c in clauses):
+        every = marked.split(CLAUSE_MARK)
+        clauses = [c for c in every if self.lexicon.operator(c) is not None]
+        # ... unless the question only asks to confirm them ("... combined was 1.04 trillion yuan.
+        # Can you confirm?"): a clause must ask about something of its own
+        asks_of_its_own = any(self._asks(c) and any(self._vocabulary_word(w) for w in words(c)) for c in every)
+        if asks_of_its_own and clauses and all(_STATES_A_FIGURE.search(c) and not self._asks(c) for c in clauses):
             return None
         return found
 
@@ -278,8 +301,8 @@ class QueryParser:
         """In a check that asks no wh-question ("... 185 countries and regions. Is 185 right?"), the
         word after each number it states, scale words aside: what kind of figure is checked."""
         said = words(folded)
-        if _WH_WORDS & set(said) or _WH_WORDS & set(words(text)):  # as typed: phrase rules drop some
-            return frozenset()
+        if any(self._asks_a_wh_question(c) for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text)))):
+            return frozenset()  # read as typed: phrase rules drop some wh-words ("how many times")
         tails: set[str] = set()
         for i, word in enumerate(said):
             if not word[:1].isdigit() or _YEAR.fullmatch(word):
@@ -349,6 +372,11 @@ class QueryParser:
         ]
         if informative:
             asking = informative
+        # a clause that ends in a question mark asks before one that only holds a wh-word
+        # ("I am tracking how fast Tibet's trade has been expanding. ... How much did it rise?")
+        questions = [i for i in asking if ASKED_MARK in clauses[i]]
+        if questions:
+            asking = questions
 
         def has_place(c: str) -> bool:
             # names as written; a misspelt place is found later, in the whole question

@@ -343,3 +343,28 @@ def test_an_average_annual_growth_is_asked_of_the_fact_not_its_yearly_rate() -> 
     assert figure_of("What was Kashi's average annual foreign trade growth from 2015 to November 2023?") == (
         "23.2 percent"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # what the question sets aside is never what it asks, and its words say no kind
+        ("Leaving aside the sales revenue, how many plateau cookers have been sold?", "850,000 plateau cookers"),
+        ("Setting revenue aside for now, how many cookers were sold on the plateau?", "850,000 plateau cookers"),
+        # a clause that ends in a question mark asks before one that only holds a wh-word
+        (
+            "I keep an eye on how fast Xizang's trade has been growing. I know Jan-Apr 2024 was 2.8 billion "
+            "yuan. By how much did that rise year-on-year, in percent?",
+            "201.7 percent",
+        ),
+        # a check that only points back ("Is that what the documents say?") checks the figure it states
+        (
+            "Checking a line: Xizang's GDP grew 9.5 percent in 2023, the fastest in China. "
+            "Is that what the documents say?",
+            "9.5 percent",
+        ),
+    ],
+)
+def test_what_is_set_aside_is_not_asked(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
