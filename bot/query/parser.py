@@ -189,7 +189,11 @@ class QueryParser:
         rest = found.rest
         # a second period phrase ("... back in 2012") leaves the question two periods
         # ("last year (2024)": the year written out says which one is meant)
-        other = extract_period(rest, today, context_marks) if found.period is not None and not found.relative else None
+        # (a second year in what the asker remembers, "7.58 million kW by end-2023, a 5.2-fold rise
+        # over 2012", is the base of the figure remembered, not a second period asked)
+        asked_rest = CLAUSE_MARK.join(c for c in rest.split(CLAUSE_MARK) if RECALLED_MARK not in c)
+        asks_one = found.period is not None and not found.relative
+        other = extract_period(asked_rest, today, context_marks) if asks_one else None
         second_period = (
             other.period if other is not None and not other.relative and other.period != found.period else None
         )

@@ -368,3 +368,30 @@ def test_an_average_annual_growth_is_asked_of_the_fact_not_its_yearly_rate() -> 
 def test_what_is_set_aside_is_not_asked(query: str, figure: str) -> None:
     assert figure_of(query) == figure
 
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a period phrase is moved to its year only within its own sentence
+        (
+            "Kashi's bonded zone ranked 27th nationally from January to November. What was the zone's import "
+            "and export value over the first 11 months of 2023?",
+            "45.657 billion yuan",
+        ),
+        # "... grew ..., in yuan" asks a difference only within one sentence
+        (
+            "Xizang's GDP growth ranked first in 2023. But what was the size of Xizang's GDP that year, in yuan?",
+            "240 billion yuan",
+        ),
+        # a second year in what the asker remembers is the base of that figure, not a period asked
+        (
+            "I have Xizang's installed capacity at 7.5809 million kilowatts by end-2023, a 5.2-fold rise over "
+            "2012. What share of that capacity is clean energy?",
+            "95.2%",
+        ),
+        ("What was the combined value of Xinjiang's imports and exports in H1 2023?", "149.62 billion yuan"),
+    ],
+)
+def test_a_sentence_keeps_its_own_period_and_operator(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
