@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.answer import Answer, Interpretation, Status, fact_line, view
 from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
-from bot.query.parser import MetricHit, ParsedQuery, QueryParser
+from bot.query.parser import GAP, MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
 from bot.query.text import singular, words
@@ -41,7 +41,6 @@ DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
 # place; a little less sure than one that names it.
 NO_PLACE_SIMILARITY = 0.8
 RATE_UNITS = frozenset({"percent", "fold"})
-_GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -636,7 +635,7 @@ class Engine:
         conflict = conflict or bool(parsed.set_aside & self.index.metric_name_tokens.get(hit.metric, frozenset()))
         # a sentence pasted with a gap ("a total investment of ... was completed in December
         # 2011") asks for the gap: a figure the question already states is not it
-        conflict = conflict or (_GAP.search(parsed.text) is not None and _states_figure(parsed.text, fact))
+        conflict = conflict or (GAP.search(parsed.text) is not None and _states_figure(parsed.text, fact))
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)

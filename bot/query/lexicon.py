@@ -70,6 +70,7 @@ class Lexicon:
     contrasts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     context_openers: tuple[re.Pattern[str], ...] = ()
     set_asides: tuple[re.Pattern[str], ...] = ()  # open what a question sets aside (also context)
+    stated_changes: tuple[re.Pattern[str], ...] = ()  # a change stated beside a pasted gap
     recollections: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
 
@@ -123,6 +124,12 @@ class Lexicon:
     @cached_property
     def _set_aside_filter(self) -> Prefilter:
         return Prefilter(self.set_asides)
+
+    def without_stated_changes(self, folded: str) -> str:
+        """The text with the changes it states removed ("an increase of 80.8 percent")."""
+        for pattern in self.stated_changes:
+            folded = pattern.sub(" ", folded)
+        return folded
 
     def set_aside_words(self, folded: str) -> frozenset[str]:
         """The content words of what a question sets aside ("not the revenue" -> revenue)."""
@@ -345,6 +352,9 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
         organisations=frozenset(_strings(data.get("organisations"), f"{name}: organisations")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
+        stated_changes=tuple(
+            _compile(p, f"{name}: stated_changes") for p in _patterns(data.get("stated_changes"), "stated_changes")
+        ),
         set_asides=tuple(_compile(p, f"{name}: set_asides") for p in _patterns(data.get("set_asides"), "set_asides")),
         context_openers=tuple(
             _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")

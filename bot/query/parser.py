@@ -22,6 +22,8 @@ from bot.query.text import fold, singular, words
 from bot.store.periods import Period
 
 CJK_SCORE = 100.0
+# a gap in a pasted sentence: "...", "…", "[?]", "___"
+GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}")
 EXPLAIN_MIN_COVERAGE = 0.72
 STRAY_WEIGHT = 0.5
 
@@ -43,7 +45,7 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s*\.\s+|\.[)\]]\s+|\s[-—–]+\s|:\s+")
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
@@ -177,6 +179,10 @@ class QueryParser:
         if self.speller is not None:
             folded, corrections = self.speller.correct(folded)
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
+        if GAP.search(folded):
+            # "... reached ... in 2023, an increase of 80.8 percent. What's the value?" asks the gap:
+            # the change stated beside it describes the figure pasted, it asks nothing
+            folded = lex.without_stated_changes(folded)
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)

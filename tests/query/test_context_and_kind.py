@@ -395,3 +395,29 @@ def test_what_is_set_aside_is_not_asked(query: str, figure: str) -> None:
 )
 def test_a_sentence_keeps_its_own_period_and_operator(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a quoted sentence ends at its closing quote; the change stated beside a gap asks nothing
+        (
+            "From the article: 'Kashi's total import and export value reached ... in the first 11 months of "
+            "2023, up 80.8 percent year-on-year.' What was the value?",
+            "77.15 billion yuan",
+        ),
+        (
+            "Quote: 'the installed power capacity in Xizang reached ... by the end of 2023, a 5.2-fold increase.' "
+            "What is the missing number?",
+            "7.5809 million kilowatts",
+        ),
+        # who spoke, and when ("said on December 29, 2023"), dates no period asked
+        (
+            "An official said on December 29, 2023 that Kashi's trade hit a record. What was Kashi's import and "
+            "export value in the first 11 months of 2023?",
+            "77.15 billion yuan",
+        ),
+    ],
+)
+def test_a_pasted_gap_is_asked_whatever_the_sentence_states_beside_it(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
