@@ -47,7 +47,8 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 def _states_figure(text: str, fact: Fact) -> bool:
     """Whether the question states the fact's figure itself (its number, as printed)."""
     numbers = _NUMBER.findall(fact.figure)
-    return bool(numbers) and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", text) for n in numbers)
+    # a number glued to letters ("5A" attractions, "5G") states no figure
+    return bool(numbers) and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text) for n in numbers)
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
@@ -319,6 +320,14 @@ class Engine:
         if unread:
             said = " ".join(unread)
             return f"I could not read the period in '{said}'; say it as '2023', 'H1 2023' or 'Jan-Apr 2024'."
+        # a word of the name of a place within the one read ("kashi bonded yoy": the Kashi
+        # Comprehensive Bonded Zone is in Kashi) may ask about that place, not the whole
+        inner = [w for w in parsed.remaining if w not in evidence and w in self.index.inner_place_words(fact.place)]
+        if inner:
+            return (
+                f"'{' '.join(inner)}' is part of the name of a place within {self.store.place_name(fact.place)}; "
+                "name that place in full to ask about it."
+            )
         lex = self.store.vocabulary.lexicon
         # a qualifier the metric vocabulary knows ("foreign", "livestock") is weighed by the
         # scores already; one it does not know ("urban") can only hold the answer back
@@ -635,7 +644,13 @@ class Engine:
         conflict = conflict or bool(parsed.set_aside & self.index.metric_name_tokens.get(hit.metric, frozenset()))
         # a sentence pasted with a gap ("a total investment of ... was completed in December
         # 2011") asks for the gap: a figure the question already states is not it
-        conflict = conflict or (GAP.search(parsed.text) is not None and _states_figure(parsed.text, fact))
+        # a wh-question that states a figure ("Tibet's trade jumped 138.3% in 2023, but what was
+        # the total value?") asks for another one, unless it asks to confirm it ("what exactly do
+        # the documents say?")
+        conflict = conflict or (
+            (GAP.search(parsed.text) is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
+            and _states_figure(parsed.text, fact)
+        )
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
         # ("growth" is GDP growth in general, and a zone's growth is its trade growth)

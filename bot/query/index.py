@@ -241,6 +241,18 @@ class VocabularyIndex:
                     name_words[phrase.place].append(phrase.text)
         self.place_name_words: dict[str, tuple[str, ...]] = {key: tuple(texts) for key, texts in name_words.items()}
         self._rare_place_words: dict[str, frozenset[str]] = {}
+        self._inner_place_words: dict[str, frozenset[str]] = {}
+
+    def inner_place_words(self, place: str) -> frozenset[str]:
+        """The rare words of the names of places within `place` that its own names lack
+        ("bonded" for Kashi, from the Kashi Comprehensive Bonded Zone). Worked out the first
+        time a place is read."""
+        found = self._inner_place_words.get(place)
+        if found is None:
+            inner = [key for key in self.vocabulary.places if place in self.ancestors(key)]
+            found = frozenset().union(*(self.rare_place_words(key) for key in inner)) - self.rare_place_words(place)
+            self._inner_place_words[place] = found
+        return found
 
     def rare_place_words(self, place: str) -> frozenset[str]:
         """The words of a place's names that few metrics use ("bonded" in "Kashi Comprehensive

@@ -67,6 +67,7 @@ class Lexicon:
     attribution_cues: frozenset[str] = frozenset()
     speaker_cues: frozenset[str] = frozenset()
     organisations: frozenset[str] = frozenset()
+    confirmation_words: frozenset[str] = frozenset()  # a wh-question asking to confirm a figure it states
     contrasts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     context_openers: tuple[re.Pattern[str], ...] = ()
     set_asides: tuple[re.Pattern[str], ...] = ()  # open what a question sets aside (also context)
@@ -351,6 +352,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         attribution_cues=frozenset(_strings(data.get("attribution_cues"), f"{name}: attribution_cues")),
         speaker_cues=frozenset(_strings(data.get("speaker_cues"), f"{name}: speaker_cues")),
         organisations=frozenset(_strings(data.get("organisations"), f"{name}: organisations")),
+        confirmation_words=frozenset(_strings(data.get("confirmation_words"), f"{name}: confirmation_words")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
         stated_changes=tuple(
             _compile(p, f"{name}: stated_changes") for p in _patterns(data.get("stated_changes"), "stated_changes")

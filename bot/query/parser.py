@@ -45,7 +45,7 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+")
+_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+")
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
@@ -69,6 +69,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
 _WH_NOUNS = frozenset({"times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large"})
+_WHO_IS_RIGHT = frozenset({
+    "who", "whos", "which", "one", "is", "right", "correct", "true", "wrong", "of", "us", "them", "the", "two",
+    "so", "then", "ok", "okay", "and", "but", "here",
+})  # fmt: skip
 _OPENERS = frozenset({"so", "and", "but", "then", "ok", "okay", "also", "now", "well", "hey", "hi"})
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 # a question about today, not about the time the asker remembers ("what has it grown to?")
@@ -141,6 +145,7 @@ class ParsedQuery:
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
     set_aside: frozenset[str] = frozenset()  # words the question sets aside and does not ask ("not the revenue")
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
+    asks_beyond_its_figures: bool = False  # a wh-question that does not ask to confirm what it states
     marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
@@ -179,13 +184,15 @@ class QueryParser:
         if self.speller is not None:
             folded, corrections = self.speller.correct(folded)
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
-        if GAP.search(folded):
-            # "... reached ... in 2023, an increase of 80.8 percent. What's the value?" asks the gap:
-            # the change stated beside it describes the figure pasted, it asks nothing
-            folded = lex.without_stated_changes(folded)
+        asks_beyond = self._asks_beyond_its_figures(text)
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)
+        if asks_beyond or GAP.search(folded):
+            # "... reached ... in 2023, an increase of 80.8 percent. What's the value?" asks the gap, and
+            # "Tibet's trade jumped 138.3% in 2023, but what was the total value?" another figure: the
+            # change stated describes the figure said, it asks nothing
+            marked = lex.without_stated_changes(marked)
         operator = self._operator(folded, marked)
         currency = lex.currency(folded)
         # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
@@ -260,6 +267,7 @@ class QueryParser:
             kind=(kind.key, kind.units) if kind else None,
             counted=self._counted(folded),
             stated=self._stated(folded, text),
+            asks_beyond_its_figures=asks_beyond,
             set_aside=set_aside,
             marked=marked,
             places=tuple(places),
@@ -276,12 +284,24 @@ class QueryParser:
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
 
+    def _asks_beyond_its_figures(self, text: str) -> bool:
+        """A wh-question about something it names that does not ask to confirm a figure ("what
+        exactly do the documents say?"): the figures it states are not what it asks."""
+        clauses = _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text)))
+        asking = [c for c in clauses if self._asks_a_wh_question(c)]
+        return bool(asking) and not any(set(words(c)) & self.lexicon.confirmation_words for c in asking)
+
+    def _wh_question(self, text: str) -> bool:
+        """Whether a clause asks a wh-question, read as typed (phrase rules drop some wh-words:
+        "how many times")."""
+        return any(self._asks_a_wh_question(c) for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text))))
+
     def _asks_a_wh_question(self, clause: str) -> bool:
         """A wh-question about something it names ("What was the GDP?", "How many times bigger
         is it?"), not one that only points back ("Is that what the documents say?")."""
         said = words(clause)
-        if not _WH_WORDS & set(said):
-            return False
+        if not _WH_WORDS & set(said) or set(said) <= _WHO_IS_RIGHT:
+            return False  # "Who's right?" checks what was said before it
         opening = next((w for w in said if w not in _OPENERS), "")
         return opening in _WH_WORDS or any(
             self._vocabulary_word(w) or w in _WH_NOUNS for w in said if w not in _WH_WORDS
@@ -311,8 +331,8 @@ class QueryParser:
         """In a check that asks no wh-question ("... 185 countries and regions. Is 185 right?"), the
         word after each number it states, scale words aside: what kind of figure is checked."""
         said = words(folded)
-        if any(self._asks_a_wh_question(c) for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text)))):
-            return frozenset()  # read as typed: phrase rules drop some wh-words ("how many times")
+        if self._wh_question(text):
+            return frozenset()
         tails: set[str] = set()
         for i, word in enumerate(said):
             if not word[:1].isdigit() or _YEAR.fullmatch(word):

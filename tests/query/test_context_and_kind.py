@@ -421,3 +421,31 @@ def test_a_sentence_keeps_its_own_period_and_operator(query: str, figure: str) -
 )
 def test_a_pasted_gap_is_asked_whatever_the_sentence_states_beside_it(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a wh-question that states a figure asks for another one: the value beside a growth
+        ("Xizang's foreign trade soared 138.3% in 2023; what was its total value?", "10 billion yuan"),
+        ("Kashi grew its trade 80.8 percent in the first 11 months of 2023. What was the value?", "77.15 billion yuan"),
+        # ... unless it asks to confirm it
+        ("Xizang's foreign trade grew 138.3 percent in 2023 - what exactly do the documents say?", "138.3 percent"),
+        # a word of the name of a place within the one read says which place is meant
+    ],
+)
+def test_a_wh_question_asks_beyond_the_figures_it_states(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Xinjiang's GDP averaged 6.1% growth 2015-2024; what was the growth in 2024 alone?",
+        "If 2023 capacity is 7.5809 million kW, a 5.2-fold rise, what was Xizang's installed capacity in 2012?",
+        # "bonded" names a place within Kashi: the Kashi figure is not the zone's
+        "kashi bonded growth",
+    ],
+)
+def test_a_figure_the_question_states_or_a_place_within_is_not_the_answer(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
