@@ -65,8 +65,9 @@ _STATES_A_FIGURE = re.compile(
     r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*(?:%|percent|per\s+cent|billion|million|thousand|trillion|yuan|tons?\b|tonnes?"
     r"|km\b|kilomet|kwh|kw\b|kilowatt|cubic|square|meters|hours|-?fold)"
 )
+_NUMBER_WORD = re.compile(r"\d[\d,]*(?:\.\d+)?(?:bn|m|k|tn)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "k", "m"})
+_SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "tn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
 _WH_NOUNS = frozenset({"times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large"})
 _WHO_IS_RIGHT = frozenset({
@@ -86,7 +87,8 @@ def _opens_a_question(clause: list[str]) -> bool:
 
 
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
-_FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*")
+_FIELD_SEPARATORS = re.compile(r"\s*[|;]\s*")
+_FIELD_SEPARATOR = re.compile(r"\s*\|\s*")
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
 _SHARE_OF = re.compile(r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
@@ -178,7 +180,9 @@ class QueryParser:
     def parse(self, text: str, today: date | None = None) -> ParsedQuery:
         lex = self.lexicon
         folded = _FIELD_LABEL.sub(" ", _SHARE_OF.sub("share of", fold(text)))
-        folded = _FIELD_SEPARATOR.sub(" ", folded)
+        # fields are split by bars, or semicolons ("xizang; trade; 2023"); in a sentence that asks
+        # ("... in 2024; what was the 2022 figure?") a semicolon ends a clause
+        folded = (_FIELD_SEPARATOR if _WH_WORDS & set(words(folded)) else _FIELD_SEPARATORS).sub(" ", folded)
         folded = lex.rewrite_chinese(chinese_periods(folded))
         corrections: tuple[tuple[str, str], ...] = ()
         if self.speller is not None:
@@ -236,10 +240,12 @@ class QueryParser:
             for w in (singular(lex.fold_token(part)) for part in hit.text.replace("-", " ").split())
             if self.index.token_df.get(w, 0) <= 3
         }.union(*(self.index.rare_place_words(hit.place) for hit in places))
+        said = self._said_with_a_number(tagged)
         kept = [
             (t, weight)
-            for t, weight in ((singular(lex.fold_token(t)), c) for t, c in tagged)
+            for at, (t, weight) in enumerate((singular(lex.fold_token(t)), c) for t, c in tagged)
             if t
+            and at not in said
             and t not in lex.stop_words
             and t not in lex.fillers
             and t not in place_words
@@ -284,17 +290,37 @@ class QueryParser:
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
         )
 
+    def _said_with_a_number(self, tagged: list[tuple[str, float]]) -> set[int]:
+        """Positions of the scale and unit words said with a number ("138.3 billion yuan", "9,092
+        km of rail"): like the number, they state a figure and ask none."""
+        said: set[int] = set()
+        after_number = False
+        for at, (word, _) in enumerate(tagged):
+            token = singular(self.lexicon.fold_token(word))
+            if _NUMBER_WORD.fullmatch(word) and not _YEAR.fullmatch(word):
+                after_number = True
+            elif after_number and (token in _SCALE_WORDS or token in self.index.unit_of_token):
+                said.add(at)
+            else:
+                after_number = False
+        return said
+
     def _asks_beyond_its_figures(self, text: str) -> bool:
         """A wh-question about something it names that does not ask to confirm a figure ("what
         exactly do the documents say?"): the figures it states are not what it asks."""
-        clauses = _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text)))
-        asking = [c for c in clauses if self._asks_a_wh_question(c)]
+        asking = [c for c in self._typed_clauses(text) if self._asks_a_wh_question(c)]
         return bool(asking) and not any(set(words(c)) & self.lexicon.confirmation_words for c in asking)
 
     def _wh_question(self, text: str) -> bool:
         """Whether a clause asks a wh-question, read as typed (phrase rules drop some wh-words:
         "how many times")."""
-        return any(self._asks_a_wh_question(c) for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text))))
+        return any(self._asks_a_wh_question(c) for c in self._typed_clauses(text))
+
+    @staticmethod
+    def _typed_clauses(text: str) -> list[str]:
+        """The question as typed, cut at sentence and clause breaks and at commas ("Xinjiang did
+        149.62 billion yuan in H1 2023, so what was the full-year total?")."""
+        return [p for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text))) for p in c.split(",")]
 
     def _asks_a_wh_question(self, clause: str) -> bool:
         """A wh-question about something it names ("What was the GDP?", "How many times bigger

@@ -449,3 +449,15 @@ def test_a_wh_question_asks_beyond_the_figures_it_states(query: str, figure: str
 )
 def test_a_figure_the_question_states_or_a_place_within_is_not_the_answer(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a semicolon ends a clause in a sentence that asks (it separates fields only in field syntax)
+        ("Xinjiang's trade reached 357.33 billion yuan in 2023; what was the 2024 figure?", "435.11 billion yuan"),
+        ("xinjiang; trade; 2023", "357.33 billion yuan"),
+    ],
+)
+def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
