@@ -49,7 +49,7 @@ def _states_figure(text: str, fact: Fact) -> bool:
     numbers = _NUMBER.findall(fact.figure)
     # a number glued to letters ("5A" attractions, "5G") states no figure
     return bool(numbers) and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text) for n in numbers)
-_TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b")
+_TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b|\baltogether\b|\bin\s+total\b|\ball\s+told\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
 DERIVED = {

@@ -461,3 +461,23 @@ def test_a_figure_the_question_states_or_a_place_within_is_not_the_answer(query:
 )
 def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # electricity shipped to other provinces is electricity transmitted out, a total so far
+        ("How much power has Xizang sent to other provinces altogether?", "20 billion kWh"),
+        ("electricity xizang shipped out of the region in total", "20 billion kWh"),
+        # a year put right in passing: the later one is asked
+        ("xizang trade 2022, sorry, 2023", "10 billion yuan"),
+        ("how many countries n regions did xizang trade with in 2023", "175 countries and regions"),
+    ],
+)
+def test_everyday_wording_for_totals_and_corrections(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_trade_shipped_out_is_no_electricity() -> None:
+    answer = ask("how much did Xizang ship out in 2023")
+    assert answer.fact is None or "electricity" not in answer.fact.fact.metric
