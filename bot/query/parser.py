@@ -188,7 +188,8 @@ class QueryParser:
         if self.speller is not None:
             folded, corrections = self.speller.correct(folded)
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
-        asks_beyond = self._asks_beyond_its_figures(text)
+        wh_clauses = self._wh_clauses(text)
+        asks_beyond = self._asks_beyond_its_figures(wh_clauses)
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)
@@ -272,7 +273,7 @@ class QueryParser:
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
             counted=self._counted(folded),
-            stated=self._stated(folded, text),
+            stated=frozenset() if wh_clauses else self._stated(folded),
             asks_beyond_its_figures=asks_beyond,
             set_aside=set_aside,
             marked=marked,
@@ -305,16 +306,18 @@ class QueryParser:
                 after_number = False
         return said
 
-    def _asks_beyond_its_figures(self, text: str) -> bool:
+    def _asks_beyond_its_figures(self, wh_clauses: list[str]) -> bool:
         """A wh-question about something it names that does not ask to confirm a figure ("what
         exactly do the documents say?"): the figures it states are not what it asks."""
-        asking = [c for c in self._typed_clauses(text) if self._asks_a_wh_question(c)]
-        return bool(asking) and not any(set(words(c)) & self.lexicon.confirmation_words for c in asking)
+        confirming = self.lexicon.confirmation_words
+        return bool(wh_clauses) and not any(set(words(c)) & confirming for c in wh_clauses)
 
-    def _wh_question(self, text: str) -> bool:
-        """Whether a clause asks a wh-question, read as typed (phrase rules drop some wh-words:
+    def _wh_clauses(self, text: str) -> list[str]:
+        """The clauses that ask a wh-question, read as typed (phrase rules drop some wh-words:
         "how many times")."""
-        return any(self._asks_a_wh_question(c) for c in self._typed_clauses(text))
+        if not _WH_WORDS & set(words(text)):
+            return []  # most checks and keyword queries: no clause to look at
+        return [c for c in self._typed_clauses(text) if self._asks_a_wh_question(c)]
 
     @staticmethod
     def _typed_clauses(text: str) -> list[str]:
@@ -353,12 +356,10 @@ class QueryParser:
     def _asks(clause: str) -> bool:
         return ASKED_MARK in clause or _opens_a_question(words(clause))
 
-    def _stated(self, folded: str, text: str) -> frozenset[str]:
+    def _stated(self, folded: str) -> frozenset[str]:
         """In a check that asks no wh-question ("... 185 countries and regions. Is 185 right?"), the
         word after each number it states, scale words aside: what kind of figure is checked."""
         said = words(folded)
-        if self._wh_question(text):
-            return frozenset()
         tails: set[str] = set()
         for i, word in enumerate(said):
             if not word[:1].isdigit() or _YEAR.fullmatch(word):
