@@ -481,3 +481,20 @@ def test_everyday_wording_for_totals_and_corrections(query: str, figure: str) ->
 def test_trade_shipped_out_is_no_electricity() -> None:
     answer = ask("how much did Xizang ship out in 2023")
     assert answer.fact is None or "electricity" not in answer.fact.fact.metric
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("How much generating capacity was online in Xizang by the end of 2023?", "7.5809 million kilowatts"),
+        ("How big was the internet and tech part of Xizang's economy in 2023?", "25 billion yuan"),
+        ("What share of Xizang's installed capacity is clean energy such as hydro, wind or solar?", "95.2%"),
+        # the places a zone covers are its parts, not the place asked
+        (
+            "The free trade zone covering Urumqi, Kashgar and Horgos: how much trade did it do in 2024?",
+            "189.98 billion yuan",
+        ),
+    ],
+)
+def test_everyday_wording_for_capacity_the_digital_economy_and_a_zone(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
