@@ -513,10 +513,25 @@ class QueryParser:
         naming = [i for i in asking if any(self._metric_word(w) for w in clauses[i])]
         # a clause that ends in a question mark asks before one that only has an asking word
         # ("What's the population of Xizang? I need it to go with the GDP figure.")
+        # (so does one that opens with a wh-word though its question mark was left off: "apparently
+        # it grew the fastest in china? what was the gdp growth rate")
         asked_here = {index_of[i] for i in asked if i in index_of}
+        last = len(clauses) - 1
         naming_asked = [i for i in naming if i in asked_here]
         asked_asking = [i for i in asking if i in asked_here]
         focus = (naming_asked or asked_asking or naming or asking)[-1] if asking and len(clauses) > 1 else None
+        # a last clause that opens with a wh-word asks, its question mark left off or not, before a
+        # statement with a rising "?" ("tibet's growth ranked first in 2023? what was the gdp growth rate")
+        opening = next((w for w in clauses[last] if w not in _OPENERS), "") if clauses else ""
+        if (
+            focus is not None
+            and focus != last
+            and last in asking
+            and opening in _WH_WORDS
+            and not _opens_a_question(clauses[focus])
+            and any(self._names_metric(w) for w in clauses[last])
+        ):
+            focus = last
         # "as cited by ...": always context; what the asker remembers names the metric as
         # well as any clause (only its period and place give way, see _mark_background)
         opened = {index_of[i] for i in context - recalled if i in index_of}

@@ -498,3 +498,19 @@ def test_trade_shipped_out_is_no_electricity() -> None:
 )
 def test_everyday_wording_for_capacity_the_digital_economy_and_a_zone(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("How much did Xinjiang buy from and sell to other countries in 2023?", "357.33 billion yuan"),
+        ("What did the mines in Xizang add to the economy in 2023?", "13.3 billion yuan"),
+        ("How big was Xizang's online economy in 2023?", "25 billion yuan"),
+        ("What did tourists bring in for Xizang in 2023?", "65.146 billion yuan"),
+        ("xizang trade jan-apr 2024, how much was it up over the same months a year earlier?", "201.7 percent"),
+        # a last question whose question mark was left off still asks
+        ("tibet's growth ranked first nationally in 2023? what was the gdp growth rate", "9.5 percent"),
+    ],
+)
+def test_everyday_wording_round_twenty(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
