@@ -514,3 +514,30 @@ def test_everyday_wording_for_capacity_the_digital_economy_and_a_zone(query: str
 )
 def test_everyday_wording_round_twenty(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("What was China's far west's GDP in 2015?", "930.69 billion yuan"),
+        (
+            "how many tourists visited the land of snows in 2023",
+            "55.1697 million domestic and foreign tourist arrivals",
+        ),
+        ("Xinjiang's foreign business in 2024, how big was it?", "435.11 billion yuan"),
+        ("How much went in and out of the Kashi Comprehensive Bonded Zone in 2022?", "28.28 billion yuan"),
+        ("How big are Xizang's power plants put together?", "7.5809 million kilowatts"),
+        ("How many companies make spring water in Xizang?", "56 natural drinking water production enterprises"),
+        ("How long are Xinjiang's train tracks?", "9,092 kilometers"),
+    ],
+)
+def test_everyday_wording_for_places_and_things(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_the_far_west_of_a_region_is_no_other_region() -> None:
+    # "the far west of Tibet" is Ngari, in Xizang: it must not read as Xinjiang
+    answer = ask(
+        "what was the total investment in the Ngari power grid interconnection project, in the far west of Tibet?"
+    )
+    assert answer.fact is not None and answer.fact.fact.place != "xinjiang"
