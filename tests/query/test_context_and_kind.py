@@ -541,3 +541,28 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "what was the total investment in the Ngari power grid interconnection project, in the far west of Tibet?"
     )
     assert answer.fact is not None and answer.fact.fact.place != "xinjiang"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("How many times did the drones go up in Xizang in 2023?", "8,411 flights"),
+        ("What weight did drones haul in Xizang in 2023?", "106 tons"),
+        ("How much did the Kashi customs park trade in 2022?", "28.28 billion yuan"),
+        ("What did Xizang's agricultural processing firms make in value in 2023?", "1.914 billion yuan"),
+    ],
+)
+def test_everyday_wording_round_twenty_one(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How much lithium does Xizang dig up every year?",
+        "How many Tibetan medicine companies are there, certified or not?",
+        "How much did Xinjiang trade in H1 2023 with countries that aren't Belt and Road partners?",
+    ],
+)
+def test_everyday_wording_that_asks_what_the_documents_lack(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
