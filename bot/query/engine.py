@@ -413,8 +413,9 @@ class Engine:
 
     @staticmethod
     def _total_to_date(operator: tuple[str, str], fact: Fact) -> bool:
-        """ "Cumulative sales of plateau cookware": a figure "as of" a date is the total so far.
-        ("combined" or "altogether" asks to add figures up, and stays a derived request.)"""
+        """ "Cumulative sales of plateau cookware", "electricity sent out altogether": a figure "as
+        of" a date is the total so far. ("combined" asks to add figures up, and stays a derived
+        request; so does any sum word beside a figure of one period.)"""
         return operator[0] == "sum" and fact.period.kind is PeriodKind.AS_OF and bool(_TO_DATE.search(operator[1]))
 
     def _states_operation(self, fact: Fact, kind: str, evidence: frozenset[str]) -> bool:
@@ -536,10 +537,7 @@ class Engine:
         if not available:
             interp = self._interp(parsed, place, metrics[0].metric)
             return self._missing_pair(query, parsed, place, metrics[0].metric, interp, places)
-        unstated = self._not_of_the_figure_checked(parsed, place, available[:MAX_LISTED])
-        candidates = [
-            self.candidate(parsed, place, similarity, hit, metrics[0], unstated) for hit in available[:MAX_LISTED]
-        ]
+        candidates = self.candidates(parsed, place, similarity, available[:MAX_LISTED])
         decision = decide([c for c, _, _ in candidates])
         if decision.verdict is Verdict.WEAK and (place, metrics[0].metric) not in self.store.by_place_metric:
             # the reading asked is a metric this place lacks, and no reading it has is
@@ -595,6 +593,13 @@ class Engine:
             score=base_score * 0.5,
         )
 
+    def candidates(
+        self, parsed: ParsedQuery, place: str, similarity: float, hits: list[MetricHit]
+    ) -> list[tuple[Candidate, MetricHit, Selection]]:
+        """The readings `hits` scored against the place's facts, as the decision and `--explain` see them."""
+        unstated = self._not_of_the_figure_checked(parsed, place, hits)
+        return [self.candidate(parsed, place, similarity, hit, unstated) for hit in hits]
+
     def _not_of_the_figure_checked(self, parsed: ParsedQuery, place: str, hits: list[MetricHit]) -> frozenset[str]:
         """The readings whose figures are of another kind than the one a check states ("trade
         with 185 countries and regions. Is 185 right?" checks a count of countries, not the
@@ -617,7 +622,6 @@ class Engine:
         place: str,
         similarity: float,
         hit: MetricHit,
-        top: MetricHit,
         unstated: frozenset[str] = frozenset(),
     ) -> tuple[Candidate, MetricHit, Selection]:
         """One reading of the question against the facts the store has for it, with its features."""

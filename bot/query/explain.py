@@ -129,10 +129,8 @@ def explain(engine: Engine, query: str) -> str:
         place = parsed.places[0]
         where = engine.store.place_name(place.place)
         lines.append(f"candidates in {where} (bot/query/scoring.py: score, threshold, margin):")
-        for hit in parsed.metrics[:5]:
-            if (place.place, hit.metric) not in engine.store.by_place_metric:
-                continue
-            candidate, _, selection = engine.candidate(parsed, place.place, place.similarity, hit, parsed.metrics[0])
+        hits = [h for h in parsed.metrics[:5] if (place.place, h.metric) in engine.store.by_place_metric]
+        for candidate, hit, selection in engine.candidates(parsed, place.place, place.similarity, hits):
             lines.append(
                 f"  {engine.store.metric_name(hit.metric):48} score {candidate.score:4.2f}  "
                 f"{candidate.features.as_row()}  period: {selection.status.value}"

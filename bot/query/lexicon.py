@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +134,6 @@ class Lexicon:
 
     def set_aside_words(self, folded: str) -> frozenset[str]:
         """The content words of what a question sets aside ("not the revenue" -> revenue)."""
-        if not self.set_asides or not self._set_aside_filter.may_match(folded):
-            return frozenset()
         found: set[str] = set()
         for i in self._set_aside_filter.candidates(folded):
             for match in self.set_asides[i].finditer(folded):
@@ -191,26 +189,12 @@ class Lexicon:
     def _any_context_opener(self) -> str:
         return _either((*self.context_openers, *self.set_asides)).pattern
 
-    @cached_property
-    def _context_clauses(self) -> dict[str, re.Pattern[str]]:
-        return {}
-
-    def _context_clause(self, clause_mark: str) -> re.Pattern[str]:
-        """The opener and the rest of its clause, up to a comma, the end of the sentence or the
-        next clause mark. A decimal point is no full stop, a thousands separator ("18,000") no
-        comma."""
-        found = self._context_clauses.get(clause_mark)
-        if found is None:
-            stop = re.escape(clause_mark.split()[0])
-            found = re.compile(rf"(?:{self._any_context_opener})(?:(?!{stop})[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
-            self._context_clauses[clause_mark] = found
-        return found
-
     def mark_context(self, folded: str, opening: str, closing: str) -> str:
         """Marks around each context clause: an opener and the words up to the next comma."""
         if not self.context_openers or not self._context_filter.may_match(folded):
             return folded
-        return self._context_clause(closing).sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
+        clause = _context_clause(self._any_context_opener, closing.split()[0])
+        return clause.sub(lambda m: f" {opening} {m.group(0)} {closing} ", folded)
 
     def recollects(self, clause: str) -> bool:
         """Whether a clause tells what the asker remembers or was told ("I know it was under
@@ -239,6 +223,14 @@ def _rewrite(folded: str, rules: tuple[Rewrite, ...], prefilter: Prefilter) -> s
             at = [j for j in prefilter.candidates(folded) if j > i]
             n = 0
     return folded
+
+
+@lru_cache(maxsize=8)  # one opener pattern per lexicon, one clause mark
+def _context_clause(openers: str, clause_mark: str) -> re.Pattern[str]:
+    """An opener and the rest of its clause, up to a comma, the end of the sentence or the next
+    clause mark. A decimal point is no full stop, a thousands separator ("18,000") no comma."""
+    stop = re.escape(clause_mark)
+    return re.compile(rf"(?:{openers})(?:(?!{stop})[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
 
 
 def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:

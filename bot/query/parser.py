@@ -297,7 +297,7 @@ class QueryParser:
         said: set[int] = set()
         after_number = False
         for at, (word, _) in enumerate(tagged):
-            token = singular(self.lexicon.fold_token(word))
+            token = self._token(word)
             if _NUMBER_WORD.fullmatch(word) and not _YEAR.fullmatch(word):
                 after_number = True
             elif after_number and (token in _SCALE_WORDS or token in self.index.unit_of_token):
@@ -513,8 +513,6 @@ class QueryParser:
         naming = [i for i in asking if any(self._metric_word(w) for w in clauses[i])]
         # a clause that ends in a question mark asks before one that only has an asking word
         # ("What's the population of Xizang? I need it to go with the GDP figure.")
-        # (so does one that opens with a wh-word though its question mark was left off: "apparently
-        # it grew the fastest in china? what was the gdp growth rate")
         asked_here = {index_of[i] for i in asked if i in index_of}
         last = len(clauses) - 1
         naming_asked = [i for i in naming if i in asked_here]
@@ -577,12 +575,12 @@ class QueryParser:
         # the kind the question asks ("Is that share 90%?") is its own: another kind named
         # around it ("Xizang ranks first in China for the clean-energy share ...") asks nothing
         heads = self.lexicon.head_words
-        asked_heads = {h for h in (self._head_word(w) for w in clauses[focus]) if h in heads}
+        asked_heads = {h for h in (self._token(w) for w in clauses[focus]) if h in heads}
 
         def word_weight(i: int, w: str) -> float:
             given = weight_of(i)
             if asked_heads and i != focus and given > CONTEXT_WEIGHT:
-                head = self._head_word(w)
+                head = self._token(w)
                 if head in heads and head not in asked_heads:
                     return CONTEXT_WEIGHT
             return given
@@ -635,15 +633,16 @@ class QueryParser:
             or token in index.place_token_set
         )
 
-    def _head_word(self, word: str) -> str:
+    def _token(self, word: str) -> str:
+        """A word as the vocabulary reads it: folded, in the singular."""
         return singular(self.lexicon.fold_token(word))
 
     def _vocabulary_word(self, word: str) -> bool:
-        return singular(self.lexicon.fold_token(word)) in self.index.token_weight
+        return self._token(word) in self.index.token_weight
 
     def _names_metric(self, word: str) -> bool:
         """A word of some metric's name that is not only a unit, a scale or a head word."""
-        token = singular(self.lexicon.fold_token(word))
+        token = self._token(word)
         return (
             token in self.index.token_weight
             and token not in self.index.unit_of_token
@@ -653,7 +652,7 @@ class QueryParser:
 
     def _metric_word(self, word: str) -> bool:
         """A word that by itself points at few metrics ("gdp", "cement"; not "tons" or "total")."""
-        token = singular(self.lexicon.fold_token(word))
+        token = self._token(word)
         return (
             token in self.index.token_weight
             and self.index.token_df.get(token, 99) <= 3

@@ -32,25 +32,19 @@ MIN_LITERAL = 2  # one letter is in nearly every question: no use as a filter
 
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Strings one of which every match of `pattern` contains, or None when none can be told."""
-    try:
-        parsed = _sre.parse(pattern)
-    except (re.error, RecursionError):
-        return None
-    found = _sequence(list(parsed))
-    if not found or min(len(s) for s in found) < MIN_LITERAL:
-        return None
-    return frozenset(found)
+    sets = required_literal_sets(pattern)
+    return sets[0] if sets else None
 
 
 def required_literal_sets(pattern: str) -> tuple[frozenset[str], ...]:
     """Every set of strings of which each match of `pattern` contains one, most selective
-    first (empty when none can be told)."""
+    first (the first found among equals); empty when none can be told."""
     try:
         parsed = _sre.parse(pattern)
     except (re.error, RecursionError):
         return ()
-    found = {frozenset(s) for s in _all_sets(list(parsed)) if s and min(map(len, s)) >= MIN_LITERAL}
-    return tuple(sorted(found, key=lambda s: (-min(map(len, s)), len(s), sorted(s))))
+    found = dict.fromkeys(frozenset(s) for s in _all_sets(list(parsed)) if min(map(len, s)) >= MIN_LITERAL)
+    return tuple(sorted(found, key=lambda s: -min(map(len, s))))
 
 
 def _all_sets(items: Sequence[tuple[Any, Any]]) -> list[set[str]]:
@@ -67,58 +61,32 @@ def _all_sets(items: Sequence[tuple[Any, Any]]) -> list[set[str]]:
         if op is _sre.SUBPATTERN:
             sets.extend(_all_sets(list(arg[-1])))
         elif op is _sre.BRANCH:
-            branches = [_sequence(list(branch)) for branch in arg[1]]
+            # one of the branches matches: each must require something for the whole to
+            branches = [_most_selective(_all_sets(list(branch))) for branch in arg[1]]
             if all(branches):
                 sets.append(set().union(*(b for b in branches if b)))
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
             sets.extend(_all_sets(list(arg[2])))
+        # anything else (a class, a boundary, a look-around, an optional part) requires
+        # nothing of its own and ends the literal run before it
     if run:
         sets.append({"".join(run)})
     return sets
 
 
-def _sequence(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """The most selective set of required literals of a sequence of pattern items."""
-    best: set[str] | None = None
-    run: list[str] = []
-
-    def consider(candidate: set[str] | None) -> None:
-        nonlocal best
-        if candidate and (best is None or min(map(len, candidate)) > min(map(len, best))):
-            best = candidate
-
-    for op, arg in items:
-        if op is _sre.LITERAL:
-            run.append(chr(arg))
-            continue
-        if run:
-            consider({"".join(run)})
-            run = []
-        if op is _sre.SUBPATTERN:
-            consider(_sequence(list(arg[-1])))
-        elif op is _sre.BRANCH:
-            branches = [_sequence(list(branch)) for branch in arg[1]]
-            if all(branches):
-                consider(set().union(*(b for b in branches if b)))
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            consider(_sequence(list(arg[2])))
-        # anything else (a class, a boundary, a look-around, an optional part) requires
-        # nothing of its own and ends the literal run before it
-    if run:
-        consider({"".join(run)})
-    return best
+def _most_selective(sets: list[set[str]]) -> set[str] | None:
+    """The set whose shortest literal is longest (the first found among equals)."""
+    return max(sets, key=lambda s: min(map(len, s)), default=None)
 
 
 class Prefilter:
     """Patterns with the literals that rule each of them out of a text."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
-        self.entries = [(p, required_literals(p.pattern)) for p in patterns]
-        # the other sets each pattern requires besides the indexed one, tested after it
-        self._also = [
-            tuple(group for group in required_literal_sets(p.pattern) if group != literals)
-            for p, literals in self.entries
-        ]
+        required = [(p, required_literal_sets(p.pattern)) for p in patterns]
+        # each pattern is indexed by its most selective set; the other sets it requires are tested after it
+        self.entries = [(p, sets[0] if sets else None) for p, sets in required]
+        self._also = [sets[1:] for _, sets in required]
         self.always = any(literals is None for _, literals in self.entries)
         # every literal of the section, each with the patterns it may let through
         by_literal: dict[str, list[int]] = {}

@@ -369,7 +369,6 @@ def test_what_is_set_aside_is_not_asked(query: str, figure: str) -> None:
     assert figure_of(query) == figure
 
 
-
 @pytest.mark.parametrize(
     ("query", "figure"),
     [
@@ -472,20 +471,6 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # a year put right in passing: the later one is asked
         ("xizang trade 2022, sorry, 2023", "10 billion yuan"),
         ("how many countries n regions did xizang trade with in 2023", "175 countries and regions"),
-    ],
-)
-def test_everyday_wording_for_totals_and_corrections(query: str, figure: str) -> None:
-    assert figure_of(query) == figure
-
-
-def test_trade_shipped_out_is_no_electricity() -> None:
-    answer = ask("how much did Xizang ship out in 2023")
-    assert answer.fact is None or "electricity" not in answer.fact.fact.metric
-
-
-@pytest.mark.parametrize(
-    ("query", "figure"),
-    [
         ("How much generating capacity was online in Xizang by the end of 2023?", "7.5809 million kilowatts"),
         ("How big was the internet and tech part of Xizang's economy in 2023?", "25 billion yuan"),
         ("What share of Xizang's installed capacity is clean energy such as hydro, wind or solar?", "95.2%"),
@@ -494,15 +479,6 @@ def test_trade_shipped_out_is_no_electricity() -> None:
             "The free trade zone covering Urumqi, Kashgar and Horgos: how much trade did it do in 2024?",
             "189.98 billion yuan",
         ),
-    ],
-)
-def test_everyday_wording_for_capacity_the_digital_economy_and_a_zone(query: str, figure: str) -> None:
-    assert figure_of(query) == figure
-
-
-@pytest.mark.parametrize(
-    ("query", "figure"),
-    [
         ("How much did Xinjiang buy from and sell to other countries in 2023?", "357.33 billion yuan"),
         ("What did the mines in Xizang add to the economy in 2023?", "13.3 billion yuan"),
         ("How big was Xizang's online economy in 2023?", "25 billion yuan"),
@@ -510,15 +486,6 @@ def test_everyday_wording_for_capacity_the_digital_economy_and_a_zone(query: str
         ("xizang trade jan-apr 2024, how much was it up over the same months a year earlier?", "201.7 percent"),
         # a last question whose question mark was left off still asks
         ("tibet's growth ranked first nationally in 2023? what was the gdp growth rate", "9.5 percent"),
-    ],
-)
-def test_everyday_wording_round_twenty(query: str, figure: str) -> None:
-    assert figure_of(query) == figure
-
-
-@pytest.mark.parametrize(
-    ("query", "figure"),
-    [
         ("What was China's far west's GDP in 2015?", "930.69 billion yuan"),
         (
             "how many tourists visited the land of snows in 2023",
@@ -529,10 +496,20 @@ def test_everyday_wording_round_twenty(query: str, figure: str) -> None:
         ("How big are Xizang's power plants put together?", "7.5809 million kilowatts"),
         ("How many companies make spring water in Xizang?", "56 natural drinking water production enterprises"),
         ("How long are Xinjiang's train tracks?", "9,092 kilometers"),
+        ("How many times did the drones go up in Xizang in 2023?", "8,411 flights"),
+        ("What weight did drones haul in Xizang in 2023?", "106 tons"),
+        ("How much did the Kashi customs park trade in 2022?", "28.28 billion yuan"),
+        ("What did Xizang's agricultural processing firms make in value in 2023?", "1.914 billion yuan"),
     ],
 )
-def test_everyday_wording_for_places_and_things(query: str, figure: str) -> None:
+def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
+    # totals and corrections, capacity, the digital economy, zones, places, trade, drones and more
     assert figure_of(query) == figure
+
+
+def test_trade_shipped_out_is_no_electricity() -> None:
+    answer = ask("how much did Xizang ship out in 2023")
+    assert answer.fact is None or "electricity" not in answer.fact.fact.metric
 
 
 def test_the_far_west_of_a_region_is_no_other_region() -> None:
@@ -541,19 +518,6 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "what was the total investment in the Ngari power grid interconnection project, in the far west of Tibet?"
     )
     assert answer.fact is not None and answer.fact.fact.place != "xinjiang"
-
-
-@pytest.mark.parametrize(
-    ("query", "figure"),
-    [
-        ("How many times did the drones go up in Xizang in 2023?", "8,411 flights"),
-        ("What weight did drones haul in Xizang in 2023?", "106 tons"),
-        ("How much did the Kashi customs park trade in 2022?", "28.28 billion yuan"),
-        ("What did Xizang's agricultural processing firms make in value in 2023?", "1.914 billion yuan"),
-    ],
-)
-def test_everyday_wording_round_twenty_one(query: str, figure: str) -> None:
-    assert figure_of(query) == figure
 
 
 @pytest.mark.parametrize(
