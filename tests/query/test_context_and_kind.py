@@ -500,6 +500,18 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("What weight did drones haul in Xizang in 2023?", "106 tons"),
         ("How much did the Kashi customs park trade in 2022?", "28.28 billion yuan"),
         ("What did Xizang's agricultural processing firms make in value in 2023?", "1.914 billion yuan"),
+        # both halves of trade added up are the total the documents print
+        ("What did Xinjiang export and import combined in 2024?", "435.11 billion yuan"),
+        ("how much did kashgar sell and buy altogether from january to november 2023", "77.15 billion yuan"),
+        # "how much bigger ..., in percent" asks the growth rate
+        ("Percentage-wise, how much more did Xizang's tourism bring in during 2023?", "60 percent"),
+        ("how much bigger was kashi's trade jan-nov 2023 than a year earlier in percent", "80.8 percent"),
+        # what plants can or could make is their capacity
+        ("How much power could Xizang's plants generate by the end of 2023?", "7.5809 million kilowatts"),
+        ("how much drinking water can xizang's factories make", "5.8 million tons"),
+        # an electricity network is the grid: hooking two places' electricity up names their link
+        ("What did linking the electricity of Qinghai and Xizang cost?", "13.918 billion yuan"),
+        ("How much was invested to join Sichuan's power network to Xizang's?", "6.63 billion yuan"),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
@@ -526,6 +538,10 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "How much lithium does Xizang dig up every year?",
         "How many Tibetan medicine companies are there, certified or not?",
         "How much did Xinjiang trade in H1 2023 with countries that aren't Belt and Road partners?",
+        # two years of both halves added up is still a sum the documents don't print
+        "Xinjiang's imports and exports in 2023 and 2024 combined?",
+        # what plants did make is their output, which the documents don't give
+        "How much electricity did Xizang's power stations generate in 2023?",
     ],
 )
 def test_everyday_wording_that_asks_what_the_documents_lack(query: str) -> None:
