@@ -73,6 +73,10 @@ class Lexicon:
     set_asides: tuple[re.Pattern[str], ...] = ()  # open what a question sets aside (also context)
     stated_changes: tuple[re.Pattern[str], ...] = ()  # a change stated beside a pasted gap
     recollections: tuple[re.Pattern[str], ...] = ()
+    # "how many tourists altogether?": words that ask the total of what they are said beside,
+    # a sum only when the question names several things to add (`several_things`)
+    total_words: tuple[re.Pattern[str], ...] = ()
+    several_things: tuple[re.Pattern[str], ...] = ()
     phonetic: tuple[tuple[str, str], ...] = ()
 
     # -- words ------------------------------------------------------------
@@ -93,6 +97,20 @@ class Lexicon:
                 if part and part not in self.stop_words and not part.isdigit():
                     out.append(singular(part))
         return out
+
+    def only_a_total(self, operator: tuple[str, str], folded: str) -> bool:
+        """A sum asked only by a word of the total ("all told", "altogether") in a question that
+        names nothing else to add ("plus", "all the projects"): the total is the figure itself."""
+        return (
+            operator[0] == "sum"
+            and any(p.fullmatch(operator[1]) for p in self.total_words)
+            and not any(p.search(folded) for p in self.several_things)
+        )
+
+    def without_total_words(self, text: str) -> str:
+        for pattern in self.total_words:
+            text = pattern.sub(" ", text)
+        return text
 
     # -- phrases ----------------------------------------------------------
     # Most questions match none of a section's patterns: each pattern's required
@@ -265,6 +283,11 @@ def _patterns(value: Any, where: str) -> list[str]:
     return [str(v) for v in value]
 
 
+def _compiled(data: dict[str, Any], key: str, name: str) -> tuple[re.Pattern[str], ...]:
+    """A section of regular expressions, each compiled."""
+    return tuple(_compile(p, f"{name}: {key}") for p in _patterns(data.get(key), key))
+
+
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
@@ -346,16 +369,12 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         organisations=frozenset(_strings(data.get("organisations"), f"{name}: organisations")),
         confirmation_words=frozenset(_strings(data.get("confirmation_words"), f"{name}: confirmation_words")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
-        stated_changes=tuple(
-            _compile(p, f"{name}: stated_changes") for p in _patterns(data.get("stated_changes"), "stated_changes")
-        ),
-        set_asides=tuple(_compile(p, f"{name}: set_asides") for p in _patterns(data.get("set_asides"), "set_asides")),
-        context_openers=tuple(
-            _compile(p, f"{name}: context_openers") for p in _patterns(data.get("context_openers"), "context_openers")
-        ),
-        recollections=tuple(
-            _compile(p, f"{name}: recollections") for p in _patterns(data.get("recollections"), "recollections")
-        ),
+        stated_changes=_compiled(data, "stated_changes", name),
+        set_asides=_compiled(data, "set_asides", name),
+        context_openers=_compiled(data, "context_openers", name),
+        recollections=_compiled(data, "recollections", name),
+        total_words=_compiled(data, "total_words", name),
+        several_things=_compiled(data, "several_things", name),
         phonetic=tuple(_pairs(data.get("phonetic"), f"{name}: phonetic")),
     )
 

@@ -216,6 +216,14 @@ class QueryParser:
             other.period if other is not None and not other.relative and other.period != found.period else None
         )
         places, rest = self._places(rest)
+        folded_counted = folded
+        if operator is not None and lex.only_a_total(operator, folded):
+            # "how many tourists in 2023 altogether?" asks the total of one figure; a sum needs
+            # several things to add: places, periods, a span of years
+            spans_years = found.period is not None and found.period.start.year != found.period.end.year
+            if len(places) < 2 and second_period is None and not spans_years:
+                operator = None
+                rest, folded_counted = lex.without_total_words(rest), lex.without_total_words(folded)
         cjk_hits: list[MetricHit] = []
         for alias, key in () if rest.isascii() else self.index.cjk_metrics:
             if alias in rest:
@@ -272,7 +280,7 @@ class QueryParser:
             second_period=second_period,
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
-            counted=self._counted(folded),
+            counted=self._counted(folded_counted),
             stated=frozenset() if wh_clauses else self._stated(folded),
             asks_beyond_its_figures=asks_beyond,
             set_aside=set_aside,

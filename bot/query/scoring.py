@@ -24,7 +24,7 @@ from enum import StrEnum
 ALIAS_WEIGHT = 1.0  # exponent: how much a half-matched alias costs
 EXPLAINED_WEIGHT = 1.0  # exponent: how much an unexplained metric word costs
 RANK_WEIGHT = 4.0  # exponent: a reading clearly weaker than the best one is no answer
-KIND_MISMATCH = 0.5  # "how many" answered with an amount, or "how much" with a count
+KIND_MISMATCH = 0.45  # "how many" answered with an amount, or "how much" with a count
 EVIDENCE_CREDIT = 0.5  # how much of an unexplained word the fact's own quote can account for
 ANSWER_THRESHOLD = 0.5  # below this the reading is a guess: nearest, not answered
 TIE_MARGIN = 0.9  # a rival scoring within this ratio of the best makes the question ambiguous

@@ -512,6 +512,15 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # an electricity network is the grid: hooking two places' electricity up names their link
         ("What did linking the electricity of Qinghai and Xizang cost?", "13.918 billion yuan"),
         ("How much was invested to join Sichuan's power network to Xizang's?", "6.63 billion yuan"),
+        # a word of the total beside one figure of one period asks that figure
+        ("How many flights did UAVs make in Xizang in 2023 altogether?", "8,411 flights"),
+        ("Xizang's tourism revenue in 2023, all told?", "65.146 billion yuan"),
+        ("How much trading did Kashi do with foreign countries from January to November 2023?", "77.15 billion yuan"),
+        ("What did sightseers bring into Xizang in 2023?", "65.146 billion yuan"),
+        # a chunk, a part, how quickly: a share and a rate
+        ("How big a slice of Xizang's installed capacity is clean energy?", "95.2%"),
+        ("What part of Xinjiang's foreign trade went through the pilot free trade zone in 2024?", "43.66 percent"),
+        ("how quickly did kashi's trade grow from january to november 2023", "80.8 percent"),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
@@ -542,6 +551,10 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "Xinjiang's imports and exports in 2023 and 2024 combined?",
         # what plants did make is their output, which the documents don't give
         "How much electricity did Xizang's power stations generate in 2023?",
+        # a word of the total beside several things to add asks a sum
+        "UAV flights plus general aviation flights in Xizang in 2023, all together?",
+        "How many tourists did Xizang receive in 2022 and 2023 altogether?",
+        "All told, what did all of Xizang's grid interconnection projects cost?",
     ],
 )
 def test_everyday_wording_that_asks_what_the_documents_lack(query: str) -> None:
