@@ -389,7 +389,7 @@ class QueryParser:
             return None
         counted: list[str] = []
         for word in words(folded[match.end() :])[:5]:
-            if word in self.index.place_phrases:
+            if word in self.index.place_phrases or self.lexicon.fold_token(word) in self.index.place_phrases:
                 continue  # "how many Tibetan medicine makers": the place is no part of what is counted
             if word in self.lexicon.stop_words or word[:1].isdigit() or word in _VERBS or word.endswith("ed"):
                 break

@@ -521,6 +521,33 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("How big a slice of Xizang's installed capacity is clean energy?", "95.2%"),
         ("What part of Xinjiang's foreign trade went through the pilot free trade zone in 2024?", "43.66 percent"),
         ("how quickly did kashi's trade grow from january to november 2023", "80.8 percent"),
+        # everyday names: light aircraft, drug licences, fresh food markets, crops and herds,
+        # tech business, what a government has to work with, people's needs, pots and pans,
+        # keeping watch, emergency stores, border bazaars, server buildings, passenger airports,
+        # heritage businesses, the whole economy, what a person has to spend
+        ("How many flights did light aircraft make in Xizang in 2023?", "2,128 flights"),
+        (
+            "How many drugs hold a government licence number in Xizang's Tibetan medicine industry?",
+            "311 national drug approval numbers",
+        ),
+        ("How many fresh produce markets are there at county level in Xizang?", "74 county-level wet markets"),
+        ("What were Xizang's crops and livestock processing firms worth in output in 2023?", "1.914 billion yuan"),
+        ("How big was Xizang's online and digital business sector in 2023?", "25 billion yuan"),
+        ("How much did the government of Xizang have to work with in 2023?", "380 billion yuan"),
+        ("What share of Xinjiang's government spending goes to people's daily needs?", "77 percent"),
+        ("How many patents has Xizang's pots and pans industry applied for?", "18 national patents"),
+        ("How many hours did UAVs spend keeping guard over Xizang's border in 2023?", "875.1 hours"),
+        (
+            "How many stores for emergency supplies of daily necessities has Xizang built?",
+            "39 important commodity reserve warehouses",
+        ),
+        ("How many old trade posts along Xizang's border were brought back?", "15 traditional border trade points"),
+        ("What is the planned investment in Xizang's server building?", "11.8 billion yuan"),
+        ("How many airports serving airlines does Xinjiang have?", "27 civil airports"),
+        ("What were Xizang's culture and heritage firms worth in 2023?", "8.987 billion yuan"),
+        ("How big was the entire economy of Xizang in 2023?", "240 billion yuan"),
+        ("What did an average resident of Xinjiang have to spend in 2024?", "30,899 yuan"),
+        ("Xinjiang's income after tax per head in 2024?", "30,899 yuan"),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
