@@ -702,7 +702,10 @@ class Engine:
         asks_rate = any(
             t in self.index.head_words and t != "rank" for i, t in enumerate(parsed.content) if i not in parsed.context
         )
-        return asks_rate and fact.unit in RATE_UNITS
+        # a multiple asked ("how many times bigger") is answered by a multiple, not a percent
+        asked = parsed.kind[1] if parsed.kind is not None else None
+        of_another_rate = asked is not None and asked <= RATE_UNITS and fact.unit not in asked
+        return asks_rate and fact.unit in RATE_UNITS and not of_another_rate
 
     def _leans_on_an_aside(self, parsed: ParsedQuery, hit: MetricHit) -> bool:
         """A reading that needs a word of an aside ("..., of which mining made up more than

@@ -222,8 +222,10 @@ class QueryParser:
             # several things to add: places, periods, a span of years
             spans_years = found.period is not None and found.period.start.year != found.period.end.year
             if len(places) < 2 and second_period is None and not spans_years:
-                operator = None
-                rest, folded_counted = lex.without_total_words(rest), lex.without_total_words(folded)
+                # another request the question makes ("altogether, certified or not") still holds
+                folded_counted = lex.without_total_words(folded)
+                operator = self._operator(folded_counted, lex.without_total_words(marked))
+                rest = lex.without_total_words(rest)
         cjk_hits: list[MetricHit] = []
         for alias, key in () if rest.isascii() else self.index.cjk_metrics:
             if alias in rest:

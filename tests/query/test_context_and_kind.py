@@ -548,6 +548,20 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("How big was the entire economy of Xizang in 2023?", "240 billion yuan"),
         ("What did an average resident of Xinjiang have to spend in 2024?", "30,899 yuan"),
         ("Xinjiang's income after tax per head in 2024?", "30,899 yuan"),
+        # customs-free parks, online buying from overseas, multiples since a year, the bill for a
+        # project, village co-ops, cement and concrete, what drones carry, a zone's cities
+        ("How much did Kashgar's customs-free park trade in 2022?", "28.28 billion yuan"),
+        (
+            "How much online buying from overseas went through the Kashi comprehensive bonded zone in 2022?",
+            "1.29 billion yuan",
+        ),
+        ("How many times more installed capacity did Xizang have in 2023 than in 2012?", "5.2-fold"),
+        ("How many more tourists did Xizang get in 2023 than the year before, in percent?", "83.7 percent"),
+        ("What was the bill for the Qinghai-Xizang grid link?", "13.918 billion yuan"),
+        ("How many rural co-op stores has Xizang set up?", "39 grassroots supply and marketing cooperatives"),
+        ("What were Xizang's cement and concrete companies worth in 2023?", "8.46 billion yuan"),
+        ("How many tons did drones carry in Xizang in 2023?", "106 tons"),
+        ("How much did the free trade zone in Urumqi, Kashgar and Horgos trade in 2024?", "189.98 billion yuan"),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
@@ -582,6 +596,9 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "UAV flights plus general aviation flights in Xizang in 2023, all together?",
         "How many tourists did Xizang receive in 2022 and 2023 altogether?",
         "All told, what did all of Xizang's grid interconnection projects cost?",
+        # a multiple asked is not a rate in percent; a wider count stays asked beside "altogether"
+        "How many times bigger was Xinjiang's GDP in 2024 than in 2015?",
+        "How many Tibetan medicine makers are there altogether, certified or not?",
     ],
 )
 def test_everyday_wording_that_asks_what_the_documents_lack(query: str) -> None:
