@@ -41,6 +41,8 @@ DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
 # place; a little less sure than one that names it.
 NO_PLACE_SIMILARITY = 0.8
 RATE_UNITS = frozenset({"percent", "fold"})
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -614,7 +616,28 @@ class Engine:
             if parsed.stated
             & (frozenset(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset()))
         }
+        checked = self._units_checked_in_its_question(parsed)
+        if not of_kind and checked:
+            # the check states a figure in a unit no reading's figure has ("the grid link finished
+            # in 2014 - wasn't that around 6 billion yuan?" checks a cost, not the completion date)
+            units = {fact.unit for hit in hits for fact in self.store.by_place_metric[(place, hit.metric)]}
+            return frozenset(h.metric for h in hits) if not units & checked else frozenset()
         return frozenset(h.metric for h in hits if h.metric not in of_kind) if of_kind else frozenset()
+
+    def _units_checked_in_its_question(self, parsed: ParsedQuery) -> frozenset[str]:
+        """The units of the numbers the last sentence, the one that asks, states ("... - wasn't
+        that around 6 billion yuan?"); a figure stated in a sentence before it is background
+        ("Kashi did 77.15 billion yuan Jan-Nov 2023. Year-on-year growth?")."""
+        last = _SENTENCE_END.split(parsed.text.strip())[-1]
+        said = [self.store.vocabulary.lexicon.fold_token(w) for w in words(last)]
+        units = self.index.unit_of_token
+        return frozenset(
+            unit
+            for i, w in enumerate(said)
+            if w[:1].isdigit() and not _YEAR_WORD.fullmatch(w)
+            for after in said[i + 1 : i + 3]
+            for unit in units.get(after, ())
+        )
 
     def candidate(
         self,

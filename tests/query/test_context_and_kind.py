@@ -562,6 +562,9 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("What were Xizang's cement and concrete companies worth in 2023?", "8.46 billion yuan"),
         ("How many tons did drones carry in Xizang in 2023?", "106 tons"),
         ("How much did the free trade zone in Urumqi, Kashgar and Horgos trade in 2024?", "189.98 billion yuan"),
+        # a special trade zone is the pilot free trade zone; "at what rate" asks a rate
+        ("How much trade went through Xinjiang's special economic zone in 2024?", "189.98 billion yuan"),
+        ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
@@ -599,7 +602,16 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         # a multiple asked is not a rate in percent; a wider count stays asked beside "altogether"
         "How many times bigger was Xinjiang's GDP in 2024 than in 2015?",
         "How many Tibetan medicine makers are there altogether, certified or not?",
+        # what a place bought from abroad is its imports, a part of its trade
+        "Of Xinjiang's 2024 trade, how much was goods it bought from overseas?",
+        "How much of Xizang's trade in 2023 was imports versus exports?",
     ],
 )
 def test_everyday_wording_that_asks_what_the_documents_lack(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
+
+
+def test_a_check_in_a_unit_is_not_answered_with_a_figure_of_another_unit() -> None:
+    # the check states a cost; the completion date the question's words read is not it
+    answer = ask("The Qinghai-Xizang grid link was finished in 2011 - wasn't it about 14 billion yuan?")
+    assert answer.fact is None or answer.fact.fact.unit == "yuan"
