@@ -565,6 +565,19 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # a special trade zone is the pilot free trade zone; "at what rate" asks a rate
         ("How much trade went through Xinjiang's special economic zone in 2024?", "189.98 billion yuan"),
         ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
+        # a span said in two pieces, public funds, reopened markets, computer business, power
+        # lines, building supplies, go-ahead numbers, the new Silk Road's countries
+        ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
+        ("What public funds did Xizang have at its disposal in 2023?", "380 billion yuan"),
+        ("How many border market spots has Xizang reopened?", "15 traditional border trade points"),
+        ("How big was the computer and internet part of Xizang's economy in 2023?", "25 billion yuan"),
+        ("What did the Sichuan-Xizang power lines cost?", "6.63 billion yuan"),
+        ("What was the output of Xizang's building-supplies firms worth in 2023?", "8.46 billion yuan"),
+        ("How many go-ahead numbers do Xizang's Tibetan medicines hold?", "311 national drug approval numbers"),
+        (
+            "How much did Xinjiang trade with the nations along China's new Silk Road in the first half of 2023?",
+            "138.3 billion yuan",
+        ),
     ],
 )
 def test_everyday_wording_is_read_as_the_documents_word_it(query: str, figure: str) -> None:
