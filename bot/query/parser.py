@@ -710,14 +710,16 @@ class QueryParser:
         # place word): exact matching already had its chance everywhere else
         unknown = [i for i, t in enumerate(tokens) if not self._known(t)]
         place_tokens = self.index.place_token_set
+        # place words before each position, so a window's count of them is one subtraction
+        place_words_before = list(itertools.accumulate((t in place_tokens for t in tokens), initial=0))
         for size in range(min(self.index.max_place_len, len(tokens)), 0, -1) if unknown else ():
             last = len(tokens) - size
             for start in sorted({u - k for u in unknown for k in range(size) if 0 <= u - k <= last}):
+                if size > 1 and place_words_before[start + size] - place_words_before[start] < size - 1:
+                    continue  # a misspelt name of several words keeps all but one of them
                 if any(taken[start : start + size]):
                     continue
                 window = tokens[start : start + size]
-                if size > 1 and sum(t in place_tokens for t in window) < size - 1:
-                    continue  # a misspelt name of several words keeps all but one of them
                 phrases, similarity = self.index.fuzzy_place(window)
                 if phrases:
                     take(start, size, phrases, similarity)
