@@ -67,6 +67,8 @@ _STATES_A_FIGURE = re.compile(
 )
 _NUMBER_WORD = re.compile(r"\d[\d,]*(?:\.\d+)?(?:bn|m|k|tn)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a number glued to one letter that is no scale ("5G", "5A") names a thing, not a figure
+_NAMED_BY_A_NUMBER = re.compile(r"\d+[ac-jln-su-z]")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "tn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
 _WH_NOUNS = frozenset({"times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large"})
@@ -372,8 +374,8 @@ class QueryParser:
         said = words(folded)
         tails: set[str] = set()
         for i, word in enumerate(said):
-            if not word[:1].isdigit() or _YEAR.fullmatch(word):
-                continue
+            if not word[:1].isdigit() or _YEAR.fullmatch(word) or _NAMED_BY_A_NUMBER.fullmatch(word):
+                continue  # "5G base stations", "5A attractions" state no figure
             if word.endswith("%"):
                 tails.add("percent")
                 continue

@@ -565,6 +565,8 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # a special trade zone is the pilot free trade zone; "at what rate" asks a rate
         ("How much trade went through Xinjiang's special economic zone in 2024?", "189.98 billion yuan"),
         ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
+        # "5G" names the stations, it states no figure of a kind
+        ("Where does Xizang rank nationally for 5G base stations per head?", "ranking first in China"),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
