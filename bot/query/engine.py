@@ -923,6 +923,12 @@ class Engine:
             trade = MetricHit(DEFAULT_METRIC, 1.0, 1.0)
             return self._answer(query, replace(parsed, metrics=(trade,)))
         facts = [f for f in self.store.facts_for(place=place)]
+        of_kind = {f.metric for f in facts if parsed.kind is not None and f.unit in parsed.kind[1]}
+        if len(of_kind) == 1 and not parsed.metrics:
+            # "how much was the Sichuan-Xizang grid link?": of the place's figures, only one
+            # metric's are of the kind asked (an amount, not the completion date)
+            only = MetricHit(next(iter(of_kind)), 1.0, 1.0)
+            return self._answer(query, replace(parsed, metrics=(only,)))
         if parsed.period is not None:
             in_period = [f for f in facts if f.period.overlaps(parsed.period) and f.period.kind is not PeriodKind.SPAN]
             facts = in_period or facts

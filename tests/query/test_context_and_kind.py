@@ -567,6 +567,14 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
         # "5G" names the stations, it states no figure of a kind
         ("Where does Xizang rank nationally for 5G base stations per head?", "ranking first in China"),
+        # of a place's figures, only one metric's are of the kind asked; "when" asks a date
+        ("how much was the qinghai-xizang grid link", "13.918 billion yuan"),
+        ("when was the ngari power grid interconnection project", "December 2020"),
+        # how big a part, how much of a whole goes through a part: a share
+        ("how big a part of xizang's above-size industry was mining in 2023", "52.43%"),
+        ("how much of xinjiang's trade went through the pilot ftz in 2024", "43.66 percent"),
+        # the year a question starts from is the year asked
+        ("My essay starts from 2022. What was Xinjiang's foreign trade that year?", "246.36 billion yuan"),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
@@ -617,6 +625,8 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         # a multiple asked is not a rate in percent; a wider count stays asked beside "altogether"
         "How many times bigger was Xinjiang's GDP in 2024 than in 2015?",
         "How many Tibetan medicine makers are there altogether, certified or not?",
+        # a figure per month is an average the documents don't print
+        "xinjiang foreign trade per month in 2024",
         # what a place bought from abroad is its imports, a part of its trade
         "Of Xinjiang's 2024 trade, how much was goods it bought from overseas?",
         "How much of Xizang's trade in 2023 was imports versus exports?",
