@@ -317,7 +317,7 @@ class Engine:
             return self._given_in(fact, "money")
         # "how many companies" is not answered by a count of flights
         if parsed.counted is not None and not self._counts(fact, parsed.counted):
-            return f"The documents count {self._counted_noun(fact)}, not {parsed.counted}s."
+            return f"The documents count {self._counted_noun(fact)}, not '{parsed.counted}'."
         unread = [w for w in parsed.period_unread if w not in evidence and self._qualifies_a_period(parsed, w)]
         if unread:
             said = " ".join(unread)
