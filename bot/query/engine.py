@@ -512,7 +512,9 @@ class Engine:
         if len(covered) > 1:
             return self._several_places(query, parsed, covered, metrics)
         place = covered[0] if covered else places[0]
-        others = [p for p in places if p not in covered] if covered else []
+        # a place the figure's place is named after ("Ngari ... the Ngari power grid
+        # interconnection project") is no other place
+        others = [p for p in places if p not in covered and not self._names_part_of(p, place)] if covered else []
         return self._answer_at(query, parsed, place, metrics, parsed.places[0].similarity, others)
 
     def _answer_at(
@@ -594,6 +596,12 @@ class Engine:
             reason=f"No figure for {interp.title}.",
             score=base_score * 0.5,
         )
+
+    def _names_part_of(self, other: str, place: str) -> bool:
+        """Whether `other`'s name is words of `place`'s name (Ngari, of the Ngari grid project)."""
+        lex = self.store.vocabulary.lexicon
+        name = set(lex.content_tokens(self.store.place_name(place)))
+        return bool(name) and set(lex.content_tokens(self.store.place_name(other))) < name
 
     def candidates(
         self, parsed: ParsedQuery, place: str, similarity: float, hits: list[MetricHit]

@@ -575,6 +575,11 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("how much of xinjiang's trade went through the pilot ftz in 2024", "43.66 percent"),
         # the year a question starts from is the year asked
         ("My essay starts from 2022. What was Xinjiang's foreign trade that year?", "246.36 billion yuan"),
+        # a place the project is named after is no other place
+        (
+            "Ngari got its grid link at last. What did the Ngari power grid interconnection project cost?",
+            "7.4 billion yuan",
+        ),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
