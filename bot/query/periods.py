@@ -138,6 +138,10 @@ def _cut(text: str, match: re.Match[str]) -> str:
 _CJK_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                 "十一": 11, "十二": 12}  # fmt: skip
 _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    # "2015年到2023年11月": from a year to a month; "2022年至2024年": from a year to a year
+    (re.compile(r"(\d{4})\s*年?\s*[到至~—-]\s*(\d{4})\s*年\s*(\d{1,2})\s*月"),
+     lambda m: f" {m[1]}-01/{m[2]}-{int(m[3]):02d} "),
+    (re.compile(r"(\d{4})\s*年?\s*[到至~—-]\s*(\d{4})\s*年"), lambda m: f" {m[1]} to {m[2]} "),
     (re.compile(r"(\d{4})\s*年?\s*(?:以来|至今)"), lambda m: f" since {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*上半年"), lambda m: f" h1 {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*下半年"), lambda m: f" h2 {m[1]} "),

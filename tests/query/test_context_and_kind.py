@@ -645,3 +645,32 @@ def test_a_check_in_a_unit_is_not_answered_with_a_figure_of_another_unit() -> No
     # the check states a cost; the completion date the question's words read is not it
     answer = ask("The Qinghai-Xizang grid link was finished in 2011 - wasn't it about 14 billion yuan?")
     assert answer.fact is None or answer.fact.fact.unit == "yuan"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # plain Chinese names the change, the currency, the load and the total so far
+        ("西藏 2023 旅游收入 涨了多少", "60 percent"),
+        ("新疆 2022 外贸 折合美元", "$34 billion"),
+        ("西藏 无人机 2023 运输物资 多少吨", "106 tons"),
+        ("西藏 累计外送电量", "20 billion kWh"),
+    ],
+)
+def test_plain_chinese_names_what_is_asked(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # ... and the requests the documents don't print: a sum over years, euros, an average
+        # per visitor, the trade with countries outside the Belt and Road
+        "新疆 2022年至2024年 外贸 加起来",
+        "西藏 2023 外贸 换成欧元",
+        "西藏 2023 每位游客 平均 花多少钱",
+        "新疆 2023 上半年 非一带一路国家 贸易",
+    ],
+)
+def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
