@@ -580,6 +580,9 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
             "Ngari got its grid link at last. What did the Ngari power grid interconnection project cost?",
             "7.4 billion yuan",
         ),
+        # a check that trade "was up" some percent checks the growth; "a sixth of" asks a share
+        ("Was Xizang's trade up about 140% in 2023?", "138.3 percent"),
+        ("Does Xizang hold roughly a sixth of China's water resources?", "16.5%"),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
@@ -632,6 +635,8 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "How many Tibetan medicine makers are there altogether, certified or not?",
         # a figure per month is an average the documents don't print
         "xinjiang foreign trade per month in 2024",
+        # two things that add up to a figure are a sum
+        "Do Xizang's tourism revenue and GDP add up to more than 300 billion yuan?",
         # what a place bought from abroad is its imports, a part of its trade
         "Of Xinjiang's 2024 trade, how much was goods it bought from overseas?",
         "How much of Xizang's trade in 2023 was imports versus exports?",
