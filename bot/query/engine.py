@@ -925,18 +925,24 @@ class Engine:
             asked = " ".join(parsed.remaining)
             reason = f"The documents have no figure for '{asked}' in {interp.place}."
             return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
+        facts = [f for f in self.store.facts_for(place=place)]
+        checked = self._units_checked_in_its_question(parsed)
+        of_kind = {
+            f.metric
+            for f in facts
+            if f.unit in checked or (not checked and parsed.kind is not None and f.unit in parsed.kind[1])
+        }
+        if len(of_kind) == 1 and not parsed.metrics:
+            # "how much was the Sichuan-Xizang grid link?": of the place's figures, only one
+            # metric's are of the kind asked (an amount, not the completion date), or of the
+            # unit a check states ("is Xinjiang bigger than 1.5 million square kilometers?")
+            only = MetricHit(next(iter(of_kind)), 1.0, 1.0)
+            return self._answer(query, replace(parsed, metrics=(only,)))
         if not parsed.metrics and (place, DEFAULT_METRIC) in self.store.by_place_metric:
             # a place alone ("kashgar 2023", "!trade xizang") asks for its trade: the figure
             # this bot is named for; its interpretation says so
             trade = MetricHit(DEFAULT_METRIC, 1.0, 1.0)
             return self._answer(query, replace(parsed, metrics=(trade,)))
-        facts = [f for f in self.store.facts_for(place=place)]
-        of_kind = {f.metric for f in facts if parsed.kind is not None and f.unit in parsed.kind[1]}
-        if len(of_kind) == 1 and not parsed.metrics:
-            # "how much was the Sichuan-Xizang grid link?": of the place's figures, only one
-            # metric's are of the kind asked (an amount, not the completion date)
-            only = MetricHit(next(iter(of_kind)), 1.0, 1.0)
-            return self._answer(query, replace(parsed, metrics=(only,)))
         if parsed.period is not None:
             in_period = [f for f in facts if f.period.overlaps(parsed.period) and f.period.kind is not PeriodKind.SPAN]
             facts = in_period or facts

@@ -583,6 +583,15 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # a check that trade "was up" some percent checks the growth; "a sixth of" asks a share
         ("Was Xizang's trade up about 140% in 2023?", "138.3 percent"),
         ("Does Xizang hold roughly a sixth of China's water resources?", "16.5%"),
+        # everyday yes/no checks: by more than half, doubled, putting money into, cheaper than,
+        # bigger than a stated area, nearly all of, a budget
+        ("Did Xizang's tourist numbers rise by more than half in 2023?", "83.7 percent"),
+        ("Has Kashi's trade nearly doubled from January to November 2023?", "80.8 percent"),
+        ("Are they putting about 12 billion yuan into the green data center in Xizang?", "11.8 billion yuan"),
+        ("Was the Ngari power grid interconnection project cheaper than 8 billion yuan?", "7.4 billion yuan"),
+        ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
+        ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
+        ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
