@@ -592,6 +592,16 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
         ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
+        # the documents' "plateau cookware"; everything a place produced; goods going in and out;
+        # "than in 2022? By what percentage?"; medicine approvals
+        ("How much were the plateau cookware sales worth in total?", "300 million yuan"),
+        ("What was everything Xinjiang produced worth in 2024?", "2.05 trillion yuan"),
+        ("How much goods went in and out of Xinjiang in 2022?", "246.36 billion yuan"),
+        ("Did Xizang trade more in 2023 than in 2022? By what percentage?", "138.3 percent"),
+        (
+            "How many medicine approvals does Xizang's Tibetan medicine industry have?",
+            "311 national drug approval numbers",
+        ),
         # a span said in two pieces, public funds, reopened markets, computer business, power
         # lines, building supplies, go-ahead numbers, the new Silk Road's countries
         ("Since 2015, how much did Kashi trade in all, up to November 2023?", "237.58 billion yuan"),
