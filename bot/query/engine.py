@@ -42,6 +42,7 @@ DEFAULT_METRIC = "trade_total"  # what a place named alone is asked for
 NO_PLACE_SIMILARITY = 0.8
 RATE_UNITS = frozenset({"percent", "fold"})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_CLAUSE_END = re.compile(r"[.,;:!?()'\"]")
 _YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -614,9 +615,21 @@ class Engine:
         """The readings whose figures are of another kind than the one a check states ("trade
         with 185 countries and regions. Is 185 right?" checks a count of countries, not the
         trade in yuan), when some reading's figure is of that kind."""
+        lex = self.store.vocabulary.lexicon
+        gap = GAP.search(parsed.text)
+        if gap is not None:
+            # beside a gap ("reached 13.3 billion yuan, accounting for X"), the gap is asked, and
+            # the words right after it say what it counts ("with X countries and regions")
+            after = lex.content_tokens(_CLAUSE_END.split(parsed.text[gap.end() :], maxsplit=1)[0])[:2]
+            counting = {
+                hit.metric
+                for hit in hits
+                for fact in self.store.by_place_metric[(place, hit.metric)]
+                if after and set(after) <= set(lex.content_tokens(fact.figure))
+            }
+            return frozenset(h.metric for h in hits if h.metric not in counting) if counting else frozenset()
         if not parsed.stated:
             return frozenset()
-        lex = self.store.vocabulary.lexicon
         of_kind = {
             hit.metric
             for hit in hits

@@ -23,7 +23,8 @@ from bot.store.periods import Period
 
 CJK_SCORE = 100.0
 # a gap in a pasted sentence: "...", "…", "[?]", "___"
-GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}")
+# a gap in a pasted sentence: "...", "[?]", "___", or a lone X ("reached X, an increase of 201.7 percent")
+GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}|(?<![\w$.,-])[Xx](?![\w$-])")
 EXPLAIN_MIN_COVERAGE = 0.72
 STRAY_WEIGHT = 0.5
 
@@ -202,6 +203,13 @@ class QueryParser:
             marked = lex.without_stated_changes(marked)
         operator = self._operator(folded, marked)
         currency = lex.currency(folded)
+        if GAP.search(folded):
+            # a pasted sentence with a gap describes the figure asked: its operator and currency
+            # words ("with an average annual growth rate of ...", "(about 33.12 billion U.S.
+            # dollars)") ask nothing; only the clauses without the gap can ask for them
+            asking = CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if not GAP.search(c))
+            operator = self._operator(asking, asking) if operator is not None else None
+            currency = lex.currency(asking) if currency is not None else None
         # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
         kind = lex.kind(CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c))
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)

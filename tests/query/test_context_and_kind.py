@@ -698,3 +698,33 @@ def test_plain_chinese_names_what_is_asked(query: str, figure: str) -> None:
 )
 def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a lone X is a gap too, and the gap is asked, not a figure the sentence states beside it
+        ("'Xizang's tourism revenue reached X in 2023, a 60 percent increase.' X?", "65.146 billion yuan"),
+        (
+            "'By the end of 2023, Xizang's installed capacity was X, up 5.2-fold on 2012.' X = ?",
+            "7.5809 million kilowatts",
+        ),
+        # what the gap stands for: "accounting for X of" a share, "an increase of X" a growth
+        ("'Mining added 13.3 billion yuan in Xizang in 2023, accounting for X of above-size industry.' X?", "52.43%"),
+        ("'Kashi traded 77.15 billion yuan from January to November 2023, an increase of X.' X?", "80.8 percent"),
+        # currency and operator words in the pasted sentence describe its figures, they ask nothing
+        (
+            "'Kashi traded 77.15 billion yuan (about 10.75 billion U.S. dollars) in the first 11 months of 2023, "
+            "an increase of ... year-on-year' what was the growth?",
+            "80.8 percent",
+        ),
+        ("'Xizang's foreign trade reached ... ($138.08 million) in 2023' - what's the yuan figure?", "10 billion yuan"),
+        # the words right after the gap say what it counts
+        (
+            "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
+            "175 countries and regions",
+        ),
+    ],
+)
+def test_a_gap_in_a_pasted_sentence_is_what_is_asked(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
