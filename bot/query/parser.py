@@ -69,6 +69,11 @@ _STATES_A_FIGURE = re.compile(
 _NUMBER_WORD = re.compile(r"\d[\d,]*(?:\.\d+)?(?:bn|m|k|tn)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # a number glued to one letter that is no scale ("5G", "5A") names a thing, not a figure
+# a follow-up asking for the year before the one said ("... in 2023. And the year before?")
+_YEAR_BEFORE = re.compile(
+    r"\b(and|what\s+about|how\s+about|or|then)\s+(?:for\s+|in\s+)?(?:the\s+year\s+before|the\s+previous\s+year"
+    r"|a\s+year\s+earlier|the\s+prior\s+year|the\s+preceding\s+year)\b"
+)
 _NAMED_BY_A_NUMBER = re.compile(r"\d+[ac-jln-su-z]")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "tn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
@@ -81,6 +86,18 @@ _OPENERS = frozenset({"so", "and", "but", "then", "ok", "okay", "also", "now", "
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 # a question about today, not about the time the asker remembers ("what has it grown to?")
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
+
+
+def _year_before_as_a_year(folded: str) -> str:
+    """ "Cement reached 11.98 million tons in 2023. And the year before?" asks for 2022: the
+    year before the last year said, written out, so the question's own period is that year."""
+    match = _YEAR_BEFORE.search(folded)
+    if match is None:
+        return folded
+    said = _YEAR.findall(folded[: match.start()])
+    if not said:
+        return folded
+    return f"{folded[: match.start()]} {match.group(1)} in {int(said[-1]) - 1} {folded[match.end() :]}"
 
 
 def _opens_a_question(clause: list[str]) -> bool:
@@ -191,6 +208,7 @@ class QueryParser:
         if self.speller is not None:
             folded, corrections = self.speller.correct(folded)
         folded = lex.rewrite_periods(lex.rewrite_phrases(folded))
+        folded = _year_before_as_a_year(folded)
         wh_clauses = self._wh_clauses(text)
         asks_beyond = self._asks_beyond_its_figures(wh_clauses)
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))

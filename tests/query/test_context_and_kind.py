@@ -575,6 +575,8 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("how much of xinjiang's trade went through the pilot ftz in 2024", "43.66 percent"),
         # the year a question starts from is the year asked
         ("My essay starts from 2022. What was Xinjiang's foreign trade that year?", "246.36 billion yuan"),
+        # a follow-up for the year before the one said asks that year
+        ("Xinjiang traded 435.11 billion yuan in 2024. And the year before?", "357.33 billion yuan"),
         # a place the project is named after is no other place
         (
             "Ngari got its grid link at last. What did the Ngari power grid interconnection project cost?",
@@ -656,6 +658,10 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         "xinjiang foreign trade per month in 2024",
         # two things that add up to a figure are a sum
         "Do Xizang's tourism revenue and GDP add up to more than 300 billion yuan?",
+        # a three-year total is a sum, whatever the series says
+        "What was Xinjiang's three-year total of imports and exports for 2022-2024?",
+        # the year before the one said, when the documents have no figure for it
+        "Xizang's GDP was nearly 240 billion yuan in 2023. What about the year before?",
         # what a place bought from abroad is its imports, a part of its trade
         "Of Xinjiang's 2024 trade, how much was goods it bought from overseas?",
         "How much of Xizang's trade in 2023 was imports versus exports?",
