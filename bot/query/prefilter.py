@@ -14,6 +14,9 @@ so a pattern with a common word ("how") is still ruled out by a rare one ("spent
 
 A pattern whose literals cannot be told (a leading character class, an optional
 first word) is always tried: the prefilter only ever skips work, never a match.
+
+Which of a section's hundreds of literals a text holds is found in one pass, by an
+Aho-Corasick automaton (pyahocorasick), not by one substring search per literal.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import importlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import ahocorasick
 
 # the standard library's regular-expression parser (re._parser, "sre_parse" before 3.11);
 # imported by name because it is internal, typed loosely for the same reason
@@ -94,20 +99,35 @@ class Prefilter:
             for literal in literals or ():
                 by_literal.setdefault(literal, []).append(i)
         self._by_literal = [(literal, tuple(at)) for literal, at in by_literal.items()]
+        self._patterns_of = dict(self._by_literal)
         self._unfiltered = frozenset(i for i, (_, literals) in enumerate(self.entries) if literals is None)
+        # every literal any pattern requires, found in a text in one pass
+        self._automaton: Any = None
+        every = set(by_literal).union(*(group for groups in self._also for group in groups))
+        if every:
+            self._automaton = ahocorasick.Automaton()
+            for literal in every:
+                self._automaton.add_word(literal, literal)
+            self._automaton.make_automaton()
+
+    def _present(self, text: str) -> set[str]:
+        """The literals of the section that `text` contains."""
+        return {literal for _, literal in self._automaton.iter(text)} if self._automaton is not None else set()
 
     def may_match(self, text: str) -> bool:
         """False only when no pattern can match `text`."""
-        return self.always or any(literal in text for literal, _ in self._by_literal)
+        return self.always or any(literal in self._patterns_of for literal in self._present(text))
 
     def candidates(self, text: str) -> list[int]:
         """The positions of the patterns that may match `text`, in order."""
+        present = self._present(text)
         found = set(self._unfiltered)
-        for literal, at in self._by_literal:
-            if literal in text:
+        for literal in present:
+            at = self._patterns_of.get(literal)
+            if at is not None:
                 found.update(at)
         also = self._also
-        return [i for i in sorted(found) if all(any(w in text for w in group) for group in also[i])]
+        return [i for i in sorted(found) if all(not present.isdisjoint(group) for group in also[i])]
 
     def first_match(self, text: str) -> tuple[int, re.Match[str]] | None:
         """The first pattern, in order, that matches `text`: its position and its match."""

@@ -164,6 +164,7 @@ def test_the_prefilter_never_rules_out_a_pattern_that_matches() -> None:
                     checked += 1
                     assert prefilter.may_apply(i, text), (pattern.pattern, text)
                     assert i in prefilter.candidates(text)
+                    assert prefilter.may_match(text)
     assert checked > 500  # the dev questions exercise the patterns a great deal
 
 
