@@ -628,8 +628,8 @@ class Engine:
                 if after and set(after) <= set(lex.content_tokens(fact.figure))
             }
             return frozenset(h.metric for h in hits if h.metric not in counting) if counting else frozenset()
-        if not parsed.stated:
-            return frozenset()
+        if not parsed.stated or (parsed.kind is not None and parsed.kind[1] <= RATE_UNITS):
+            return frozenset()  # "... traded 45.657 billion yuan - growth rate?" asks the rate, not the amount
         of_kind = {
             hit.metric
             for hit in hits

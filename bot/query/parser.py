@@ -229,7 +229,8 @@ class QueryParser:
             operator = self._operator(asking, asking) if operator is not None else None
             currency = lex.currency(asking) if currency is not None else None
         # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
-        kind = lex.kind(CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c))
+        not_context = CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c)
+        kind = lex.kind(not_context.replace(ASKED_MARK, "?"))  # a kind word may end its question ("- growth rate?")
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)
         found = extract_period(marked, today, context_marks)
         rest = found.rest

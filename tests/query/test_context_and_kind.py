@@ -566,6 +566,8 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         # a special trade zone is the pilot free trade zone; "at what rate" asks a rate
         ("How much trade went through Xinjiang's special economic zone in 2024?", "189.98 billion yuan"),
         ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
+        # a question that ends in its kind asks that kind, whatever amount it states first
+        ("Kashi traded 77.15 billion yuan from January to November 2023 - growth rate?", "80.8 percent"),
         # "5G" names the stations, it states no figure of a kind
         ("Where does Xizang rank nationally for 5G base stations per head?", "ranking first in China"),
         # of a place's figures, only one metric's are of the kind asked; "when" asks a date
