@@ -14,9 +14,10 @@ from tests.helpers import real_engine
 
 # (answerable right, out-of-corpus held back, false answers at most)
 # floors that catch a regression, set below the figures measured when the sets were last added
-# (dev 97.3% / 99.97% / 4 false with the sets of rounds 22-25; holdout 94.2% / 99.3% / 17 false
-# with the everyday-wording holdout sets of rounds 10-11)
-THRESHOLDS = {"dev": (0.965, 0.995, 8), "holdout": (0.935, 0.985, 20)}
+# (dev 96.3% / 99.9% / 7 false with the sets of rounds 22-27, the last two of them "is it true" checks
+# with swapped numbers at 68% on first look; holdout 94.3% / 99.3% / 17 false with the everyday-wording
+# holdout sets of rounds 10-11)
+THRESHOLDS = {"dev": (0.955, 0.995, 10), "holdout": (0.935, 0.985, 20)}
 
 
 def test_dev_set_is_large_and_varied() -> None:

@@ -51,6 +51,8 @@ _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",
 })  # fmt: skip
+_REQUESTERS = frozenset({"i", "we", "please", "pls", "so", "now", "but", "and"})
+_REQUESTS = frozenset({"need", "want", "wanna", "would", "require", "tell", "give", "show"})
 # "how many <what is counted> <verb ...>": the counted noun ends where a verb begins
 _HOW_MANY = re.compile(r"\bhow\s+many\b")
 _VERBS = frozenset({
@@ -103,7 +105,11 @@ def _year_before_as_a_year(folded: str) -> str:
 def _opens_a_question(clause: list[str]) -> bool:
     """A clause that asks: a wh-word anywhere, or an asking word first ("is" in "Is it true
     ...?", not in "the digital economy there is booming")."""
-    return bool(clause) and (clause[0] in _ASKING or bool(_WH_WORDS & set(clause)))
+    if not clause:
+        return False
+    # "I want the actual 2023 GDP number.", "please give me ...": a request asks too
+    request = clause[0] in _REQUESTERS and len(clause) > 1 and clause[1] in _REQUESTS
+    return clause[0] in _ASKING or request or bool(_WH_WORDS & set(clause))
 
 
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"

@@ -568,6 +568,11 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Xizang's economy grew the fastest in China in 2023 - at what rate?", "9.5 percent"),
         # a question that ends in its kind asks that kind, whatever amount it states first
         ("Kashi traded 77.15 billion yuan from January to November 2023 - growth rate?", "80.8 percent"),
+        # a request asks too ("I want the actual ... number")
+        (
+            "Is it true Xizang's GDP grew 9.5 percent in 2023? I want the actual GDP figure for 2023.",
+            "nearly 240 billion yuan",
+        ),
         # "5G" names the stations, it states no figure of a kind
         ("Where does Xizang rank nationally for 5G base stations per head?", "ranking first in China"),
         # of a place's figures, only one metric's are of the kind asked; "when" asks a date
@@ -657,6 +662,8 @@ def test_the_far_west_of_a_region_is_no_other_region() -> None:
         # a multiple asked is not a rate in percent; a wider count stays asked beside "altogether"
         "How many times bigger was Xinjiang's GDP in 2024 than in 2015?",
         "How many Tibetan medicine makers are there altogether, certified or not?",
+        # a growth stated in passing ("... 65.1 billion yuan up 60 percent") is no growth asked
+        "With 2023 tourism revenue of 65.1 billion yuan up 60 percent, was Xizang's 2022 revenue 40 billion yuan?",
         # a figure per month is an average the documents don't print
         "xinjiang foreign trade per month in 2024",
         # two things that add up to a figure are a sum
