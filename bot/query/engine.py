@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.answer import Answer, Interpretation, Status, fact_line, view
 from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
-from bot.query.parser import GAP, MetricHit, ParsedQuery, QueryParser
+from bot.query.parser import MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
 from bot.query.text import singular, words
@@ -616,11 +616,10 @@ class Engine:
         with 185 countries and regions. Is 185 right?" checks a count of countries, not the
         trade in yuan), when some reading's figure is of that kind."""
         lex = self.store.vocabulary.lexicon
-        gap = GAP.search(parsed.text)
-        if gap is not None:
+        if parsed.after_gap is not None:
             # beside a gap ("reached 13.3 billion yuan, accounting for X"), the gap is asked, and
             # the words right after it say what it counts ("with X countries and regions")
-            after = lex.content_tokens(_CLAUSE_END.split(parsed.text[gap.end() :], maxsplit=1)[0])[:2]
+            after = lex.content_tokens(_CLAUSE_END.split(parsed.after_gap, maxsplit=1)[0])[:2]
             counting = {
                 hit.metric
                 for hit in hits
@@ -696,7 +695,7 @@ class Engine:
         # the total value?") asks for another one, unless it asks to confirm it ("what exactly do
         # the documents say?")
         conflict = conflict or (
-            (GAP.search(parsed.text) is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
+            (parsed.after_gap is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
             and _states_figure(parsed.text, fact)
         )
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
@@ -938,14 +937,13 @@ class Engine:
             asked = " ".join(parsed.remaining)
             reason = f"The documents have no figure for '{asked}' in {interp.place}."
             return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
-        facts = [f for f in self.store.facts_for(place=place)]
-        checked = self._units_checked_in_its_question(parsed)
-        of_kind = {
-            f.metric
-            for f in facts
-            if f.unit in checked or (not checked and parsed.kind is not None and f.unit in parsed.kind[1])
-        }
-        if len(of_kind) == 1 and not parsed.metrics:
+        checked = self._units_checked_in_its_question(parsed) if not parsed.metrics else frozenset()
+        if not parsed.metrics and (checked or parsed.kind is not None):
+            wanted = checked or (parsed.kind[1] if parsed.kind is not None else frozenset())
+            of_kind = {f.metric for f in self.store.facts_for(place=place) if f.unit in wanted}
+        else:
+            of_kind = set()
+        if len(of_kind) == 1:
             # "how much was the Sichuan-Xizang grid link?": of the place's figures, only one
             # metric's are of the kind asked (an amount, not the completion date), or of the
             # unit a check states ("is Xinjiang bigger than 1.5 million square kilometers?")
@@ -956,6 +954,7 @@ class Engine:
             # this bot is named for; its interpretation says so
             trade = MetricHit(DEFAULT_METRIC, 1.0, 1.0)
             return self._answer(query, replace(parsed, metrics=(trade,)))
+        facts = list(self.store.facts_for(place=place))
         if parsed.period is not None:
             in_period = [f for f in facts if f.period.overlaps(parsed.period) and f.period.kind is not PeriodKind.SPAN]
             facts = in_period or facts

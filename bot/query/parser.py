@@ -22,7 +22,6 @@ from bot.query.text import fold, singular, words
 from bot.store.periods import Period
 
 CJK_SCORE = 100.0
-# a gap in a pasted sentence: "...", "…", "[?]", "___"
 # a gap in a pasted sentence: "...", "[?]", "___", or a lone X ("reached X, an increase of 201.7 percent")
 GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}|(?<![\w$.,-])[Xx](?![\w$-])")
 EXPLAIN_MIN_COVERAGE = 0.72
@@ -70,12 +69,12 @@ _STATES_A_FIGURE = re.compile(
 )
 _NUMBER_WORD = re.compile(r"\d[\d,]*(?:\.\d+)?(?:bn|m|k|tn)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# a number glued to one letter that is no scale ("5G", "5A") names a thing, not a figure
 # a follow-up asking for the year before the one said ("... in 2023. And the year before?")
 _YEAR_BEFORE = re.compile(
     r"\b(and|what\s+about|how\s+about|or|then)\s+(?:for\s+|in\s+)?(?:the\s+year\s+before|the\s+previous\s+year"
     r"|a\s+year\s+earlier|the\s+prior\s+year|the\s+preceding\s+year)\b"
 )
+# a number glued to one letter that is no scale ("5G", "5A") names a thing, not a figure
 _NAMED_BY_A_NUMBER = re.compile(r"\d+[ac-jln-su-z]")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "tn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
@@ -88,6 +87,11 @@ _OPENERS = frozenset({"so", "and", "but", "then", "ok", "okay", "also", "now", "
 _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 # a question about today, not about the time the asker remembers ("what has it grown to?")
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
+
+
+def _after_gap(text: str) -> str | None:
+    gap = GAP.search(text)
+    return text[gap.end() :] if gap is not None else None
 
 
 def _year_before_as_a_year(folded: str) -> str:
@@ -174,6 +178,7 @@ class ParsedQuery:
     set_aside: frozenset[str] = frozenset()  # words the question sets aside and does not ask ("not the revenue")
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
     asks_beyond_its_figures: bool = False  # a wh-question that does not ask to confirm what it states
+    after_gap: str | None = None  # the question as typed after a gap of a pasted sentence, when it has one
     marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
@@ -220,14 +225,15 @@ class QueryParser:
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)
-        if asks_beyond or GAP.search(folded):
+        has_gap = GAP.search(folded) is not None
+        if asks_beyond or has_gap:
             # "... reached ... in 2023, an increase of 80.8 percent. What's the value?" asks the gap, and
             # "Tibet's trade jumped 138.3% in 2023, but what was the total value?" another figure: the
             # change stated describes the figure said, it asks nothing
             marked = lex.without_stated_changes(marked)
         operator = self._operator(folded, marked)
         currency = lex.currency(folded)
-        if GAP.search(folded):
+        if has_gap:
             # a pasted sentence with a gap describes the figure asked: its operator and currency
             # words ("with an average annual growth rate of ...", "(about 33.12 billion U.S.
             # dollars)") ask nothing; only the clauses without the gap can ask for them
@@ -320,6 +326,7 @@ class QueryParser:
             counted=self._counted(folded_counted),
             stated=frozenset() if wh_clauses else self._stated(folded),
             asks_beyond_its_figures=asks_beyond,
+            after_gap=_after_gap(text),
             set_aside=set_aside,
             marked=marked,
             places=tuple(places),

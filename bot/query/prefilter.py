@@ -98,8 +98,7 @@ class Prefilter:
         for i, (_, literals) in enumerate(self.entries):
             for literal in literals or ():
                 by_literal.setdefault(literal, []).append(i)
-        self._by_literal = [(literal, tuple(at)) for literal, at in by_literal.items()]
-        self._patterns_of = dict(self._by_literal)
+        self._patterns_of = {literal: tuple(at) for literal, at in by_literal.items()}
         self._unfiltered = frozenset(i for i, (_, literals) in enumerate(self.entries) if literals is None)
         # every literal any pattern requires, found in a text in one pass
         self._automaton: Any = None
