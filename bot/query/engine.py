@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -47,11 +47,26 @@ _YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _states_figure(text: str, fact: Fact) -> bool:
-    """Whether the question states the fact's figure itself (its number, as printed)."""
+_WORDS_AFTER = 3  # the words after a number that say what it counts ("2,365 passenger trips")
+
+
+def _states_figure(text: str, fact: Fact, counts_another: Callable[[str, Fact], bool] | None = None) -> bool:
+    """Whether the question states the fact's figure itself (its number, as printed).
+
+    A number said of another thing ("conducted 2,365 flights and served 2,128 passenger
+    trips - swapped?") is not this figure ("2,128 flights"): `counts_another` tells, from the
+    words after the number, whether it counts something the figure does not."""
     numbers = _NUMBER.findall(fact.figure)
-    # a number glued to letters ("5A" attractions, "5G") states no figure
-    return bool(numbers) and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text) for n in numbers)
+
+    def said(n: str) -> bool:
+        # a number glued to letters ("5A" attractions, "5G") states no figure
+        for match in re.finditer(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text):
+            # (a year is said beside anything: "finished in 2018 cost" still says 2018)
+            if counts_another is None or _YEAR_WORD.fullmatch(n) or not counts_another(text[match.end() :], fact):
+                return True
+        return False
+
+    return bool(numbers) and all(said(n) for n in numbers)
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b|\baltogether\b|\bin\s+total\b|\ball\s+told\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
@@ -696,7 +711,7 @@ class Engine:
         # the documents say?")
         conflict = conflict or (
             (parsed.after_gap is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
-            and _states_figure(parsed.text, fact)
+            and _states_figure(parsed.text, fact, self._counts_another)
         )
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
@@ -729,6 +744,18 @@ class Engine:
             if reason is not None and not (parsed.operator and self._stating_sibling(parsed, fact)):
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
+
+    def _counts_another(self, after: str, fact: Fact) -> bool:
+        """Whether the words after a number in the question ("... passenger trips") say it
+        counts something other than `fact`'s figure ("2,128 flights"): the first names a
+        metric or a unit, and none of them is a word of the figure."""
+        lex = self.store.vocabulary.lexicon
+        said = [t for t in (singular(lex.fold_token(w)) for w in words(after)[:_WORDS_AFTER + 1]) if t]
+        said = [t for t in said if t not in _SCALE][:_WORDS_AFTER]
+        if not said or (said[0] not in self.index.token_weight and said[0] not in self.index.unit_of_token):
+            return False
+        own = {singular(t) for t in lex.content_tokens(fact.figure)} | self.index.unit_words.get(fact.unit, frozenset())
+        return not own & set(said)
 
     def _of_another_kind(self, parsed: ParsedQuery, place: str, metric_key: str) -> bool:
         """Whether every figure of a reading is of another kind than the one asked ("what was the

@@ -578,7 +578,7 @@ class QueryParser:
             and focus != last
             and last in asking
             and opening in _WH_WORDS
-            and not _opens_a_question(clauses[focus])
+            and not (_WH_WORDS & set(clauses[focus]))
             and any(self._names_metric(w) for w in clauses[last])
         ):
             focus = last

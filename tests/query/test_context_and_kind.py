@@ -744,3 +744,39 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
 )
 def test_a_gap_in_a_pasted_sentence_is_what_is_asked(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a number said with another thing's words ("2,128 passenger trips") is not the figure
+        # of the thing asked ("2,128 flights"): the check swapped them, the question asks one
+        (
+            "Did Tibet's general aviation firms really serve 2,128 passenger trips and fly 2,365 flights "
+            "in 2023? I think it's the other way round. How many flights did they fly?",
+            "2,128 flights",
+        ),
+        (
+            "Drones in Xizang carried 8,411 tons and flew 106 flights in 2023 - swapped? "
+            "How many UAV flights were there?",
+            "8,411 flights",
+        ),
+        # "is that right, or is it the X one? What was the Y?": the last wh-question asks
+        (
+            "In 2023 the cultural industry of Xizang turned out 8.46 billion yuan. Is that right, or is it "
+            "the building materials one? What was the cultural industry's output value?",
+            "8.987 billion yuan",
+        ),
+    ],
+)
+def test_a_check_with_swapped_numbers_is_answered_by_what_it_asks(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_total_asked_is_not_answered_with_a_rate() -> None:
+    # "201.7 billion yuan" is the growth rate misremembered; the total asked is not 201.7 percent
+    query = (
+        "Did Xizang's trade really rise 201.7 billion yuan in Jan-Apr 2024? Can't be. "
+        "What was the actual January-April 2024 total?"
+    )
+    assert figure_of(query) != "201.7 percent"
