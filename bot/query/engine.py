@@ -48,25 +48,31 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 _WORDS_AFTER = 3  # the words after a number that say what it counts ("2,365 passenger trips")
+_NEAR = 6  # how far from a number a metric's word still says what the number is of
+_IN_ONE_CLAUSE = re.compile(r"(?<!\d)[.,](?!\d)|[;:!?()\"\u2014]|\s-\s")
 
 
-def _states_figure(text: str, fact: Fact, counts_another: Callable[[str, Fact], bool] | None = None) -> bool:
+def _states_figure(text: str, fact: Fact, said_of_another: Callable[[str, str], bool] | None = None) -> bool:
     """Whether the question states the fact's figure itself (its number, as printed).
 
     A number said of another thing ("conducted 2,365 flights and served 2,128 passenger
-    trips - swapped?") is not this figure ("2,128 flights"): `counts_another` tells, from the
-    words after the number, whether it counts something the figure does not."""
+    trips - swapped?") is not this figure ("2,128 flights"): `said_of_another` tells, from
+    the words before and after the number, whether it is said of something else."""
     numbers = _NUMBER.findall(fact.figure)
 
     def said(n: str) -> bool:
         # a number glued to letters ("5A" attractions, "5G") states no figure
         for match in re.finditer(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text):
             # (a year is said beside anything: "finished in 2018 cost" still says 2018)
-            if counts_another is None or _YEAR_WORD.fullmatch(n) or not counts_another(text[match.end() :], fact):
+            if said_of_another is None or _YEAR_WORD.fullmatch(n):
+                return True
+            if not said_of_another(text[: match.start()], text[match.end() :]):
                 return True
         return False
 
     return bool(numbers) and all(said(n) for n in numbers)
+
+
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b|\baltogether\b|\bin\s+total\b|\ball\s+told\b")
 
 # What a derived request asks for, in words, by the lexicon's operator kinds.
@@ -409,9 +415,7 @@ class Engine:
         if not named:
             return None  # most questions name no measure: no need to look for stated figures
         said = words(parsed.folded)
-        stated = {
-            singular(w) for i, w in enumerate(said) if i and (said[i - 1][:1].isdigit() or said[i - 1] in _SCALE)
-        }
+        stated = {singular(w) for i, w in enumerate(said) if i and (said[i - 1][:1].isdigit() or said[i - 1] in _SCALE)}
         return next(((word, unit) for word, unit in named if word not in stated), None)
 
     @staticmethod
@@ -711,7 +715,9 @@ class Engine:
         # the documents say?")
         conflict = conflict or (
             (parsed.after_gap is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
-            and _states_figure(parsed.text, fact, self._counts_another)
+            and _states_figure(
+                parsed.text, fact, lambda before, after: self._said_of_another(parsed, hit, fact, before, after)
+            )
         )
         # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
         # one this place has no figures for is no rival when it reads nothing but head words
@@ -745,17 +751,66 @@ class Engine:
                 blockers = (reason,)
         return Candidate(hit.metric, features, score(features), blockers), hit, selection
 
-    def _counts_another(self, after: str, fact: Fact) -> bool:
-        """Whether the words after a number in the question ("... passenger trips") say it
-        counts something other than `fact`'s figure ("2,128 flights"): the first names a
-        metric or a unit, and none of them is a word of the figure."""
+    def _said_of_another(self, parsed: ParsedQuery, hit: MetricHit, fact: Fact, before: str, after: str) -> bool:
+        """Whether a number the question states, with `before` and `after` it, is said of another
+        thing than `fact`'s figure.
+
+        - Its unit is another ("1.29 percent" is not "1.29 billion yuan").
+        - The nearest word in its clause that names one of the readings names another one
+          ("salt-lake lithium for about 43%" is not the copper share of 43%), when that one has
+          figures in the same unit; after "of" come the words of the whole a share is of.
+        - With none near, the words after it name a metric and none is the figure's ("2,128
+          passenger trips" is not "2,128 flights").
+        """
         lex = self.store.vocabulary.lexicon
-        said = [t for t in (singular(lex.fold_token(w)) for w in words(after)[:_WORDS_AFTER + 1]) if t]
-        said = [t for t in said if t not in _SCALE][:_WORDS_AFTER]
-        if not said or (said[0] not in self.index.token_weight and said[0] not in self.index.unit_of_token):
+        names = self.index.metric_name_tokens
+        units = self.index.unit_of_token
+        figure = {singular(t) for t in lex.content_tokens(fact.figure)} | self.index.unit_words.get(
+            fact.unit, frozenset()
+        )
+        named = names.get(hit.metric, frozenset())
+        # the other readings a number can be said of: ones with figures in the same unit here
+        # (the lithium share is a percent too; a count of partners is no other "43%")
+        others = set().union(
+            *(
+                names.get(m.metric, frozenset())
+                for m in parsed.metrics
+                if m.metric != hit.metric
+                and any(f.unit == fact.unit for f in self.store.by_place_metric.get((fact.place, m.metric), ()))
+            )
+        )
+        others -= named | figure
+
+        def tokens(text: str) -> list[str]:
+            return [t for t in (singular(lex.fold_token(w)) for w in words(text)) if t and t not in _SCALE]
+
+        def naming(said: list[str]) -> list[str]:
+            # the words that can say what a number is of: no units ("43%" says a percent, not of
+            # what), no stop words, no other numbers
+            return [t for t in said if t not in units and t not in lex.stop_words and not t[:1].isdigit()]
+
+        said_after = tokens(_IN_ONE_CLAUSE.split(after, maxsplit=1)[0])
+        if said_after and said_after[0] in units and said_after[0] not in figure:
+            return True
+        rest = said_after[1:] if said_after and said_after[0] in units else said_after
+        later = naming(rest)[:_NEAR]
+        # after "of" come the words of the whole a share is of ("43% of China's total"): they can
+        # say the number is this share ("48% of China's copper ore"), not that it is another
+        # ("9,092 km of expressways" is a length of expressways, "43% of China's total" a share)
+        of_a_whole = rest[:1] == ["of"] and fact.unit == "percent"
+        earlier = naming(tokens(_IN_ONE_CLAUSE.split(before)[-1]))[::-1][:_NEAR]
+        # the figure's own words ("billion yuan", "flights") follow its number; said before it,
+        # they are the number before's ("52.43 billion yuan, making up 13.3%")
+        for at in range(_NEAR):
+            for near, mine in ((later, named | figure), (earlier, named)):  # the word after says it first
+                if at < len(near) and near[at] in mine:
+                    return False
+                if at < len(near) and near[at] in others and not (near is later and of_a_whole):
+                    return True
+        first = said_after[:_WORDS_AFTER]
+        if not first or first[0] not in self.index.token_weight:
             return False
-        own = {singular(t) for t in lex.content_tokens(fact.figure)} | self.index.unit_words.get(fact.unit, frozenset())
-        return not own & set(said)
+        return not figure & set(first)
 
     def _of_another_kind(self, parsed: ParsedQuery, place: str, metric_key: str) -> bool:
         """Whether every figure of a reading is of another kind than the one asked ("what was the
@@ -813,11 +868,7 @@ class Engine:
         for other in parsed.metrics:
             if other.metric == hit.metric or other.coverage < 1.0:
                 continue
-            left = [
-                parsed.content[i]
-                for i in other.positions - hit.positions
-                if i not in parsed.context
-            ]
+            left = [parsed.content[i] for i in other.positions - hit.positions if i not in parsed.context]
             # two words or more: one word ("area", "operation") is too often said in passing
             if len(left) >= 2 and all(
                 w not in quote and w not in index.head_words and w not in weak and w not in index.unit_of_token

@@ -761,6 +761,18 @@ def test_a_gap_in_a_pasted_sentence_is_what_is_asked(query: str, figure: str) ->
             "How many UAV flights were there?",
             "8,411 flights",
         ),
+        # the nearest name to a number says what it is of ("salt-lake lithium about 43%"), when that
+        # one has figures in the same unit
+        (
+            "Xizang's copper ore is about 48% of China's and its salt-lake lithium about 43%, or did I "
+            "swap them? What's the copper ore share?",
+            "43%",
+        ),
+        (
+            "Xinjiang has 9,092 km of first-class expressways and 12,400 km of railways, or the other way "
+            "round? How long is the railway operating mileage?",
+            "9,092 kilometers",
+        ),
         # "is that right, or is it the X one? What was the Y?": the last wh-question asks
         (
             "In 2023 the cultural industry of Xizang turned out 8.46 billion yuan. Is that right, or is it "
