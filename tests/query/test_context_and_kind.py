@@ -602,6 +602,10 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
         ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
+        # living needs are livelihoods, public spending the government's; a port clears both people
+        # and cargo
+        ("What part of Xinjiang's public spending is for people's living needs?", "77 percent"),
+        ("How many of Tibet's ports take both passengers and freight?", "four national ports"),
         # the documents' "plateau cookware"; everything a place produced; goods going in and out;
         # "than in 2022? By what percentage?"; medicine approvals
         ("How much were the plateau cookware sales worth in total?", "300 million yuan"),
