@@ -78,7 +78,9 @@ _YEAR_BEFORE = re.compile(
 _NAMED_BY_A_NUMBER = re.compile(r"\d+[ac-jln-su-z]")
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn", "tn", "k", "m"})
 # words a wh-question asks about that name no metric ("how many times bigger", "which year")
-_WH_NOUNS = frozenset({"times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large"})
+_WH_NOUNS = frozenset({
+    "times", "bigger", "larger", "more", "much", "many", "year", "month", "when", "big", "large", "rate", "pace",
+})  # fmt: skip
 _WHO_IS_RIGHT = frozenset({
     "who", "whos", "which", "one", "is", "right", "correct", "true", "wrong", "of", "us", "them", "the", "two",
     "so", "then", "ok", "okay", "and", "but", "here",
@@ -651,7 +653,8 @@ class QueryParser:
             # the name as said, its words apart or hyphened ("qinghai-xizang ... project")
             said = r"[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
             found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)] or [
-                m.start() for m in re.finditer(rf"(?<!\w){said}(?!\w)", text)  # "china-pakistan route"
+                m.start()
+                for m in re.finditer(rf"(?<!\w){said}(?!\w)", text)  # "china-pakistan route"
             ]
             return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
 

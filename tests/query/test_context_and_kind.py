@@ -796,3 +796,29 @@ def test_a_total_asked_is_not_answered_with_a_rate() -> None:
         "What was the actual January-April 2024 total?"
     )
     assert figure_of(query) != "201.7 percent"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "from <figure> in 2015 to <figure> in 2024" is the span of the change, and "at what
+        # average annual rate" asks a rate, not the amount the sentence ends on
+        (
+            "Xinjiang's per capita disposable income climbed from 16,859 yuan in 2015 to 30,899 yuan in 2024. "
+            "At what average annual rate?",
+            "7 percent",
+        ),
+        (
+            "Xinjiang GDP grew from 930.69 billion yuan in 2015 to 2.05 trillion yuan in 2024; "
+            "what was the average annual growth?",
+            "6.1 percent",
+        ),
+    ],
+)
+def test_a_change_from_one_figure_to_another_spans_its_years(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_gap_at_the_end_of_a_change_asks_that_figure_not_the_rate() -> None:
+    query = "Xinjiang's GDP grew from 930.69 billion yuan in 2015 to X in 2024. X?"
+    assert figure_of(query) != "6.1 percent"
