@@ -45,7 +45,11 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-_CLAUSE_BREAK = re.compile(r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+")
+# (", but how many ...?" begins the question after a figure stated: "17 GMP-certified
+# enterprises, but how many national drug approval numbers?")
+_CLAUSE_BREAK = re.compile(
+    r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+but\s+(?=(?:how|what|which|when)\b)"
+)
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
     "need", "tell", "give", "want", "show", "find", "looking",

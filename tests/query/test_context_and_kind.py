@@ -822,3 +822,18 @@ def test_a_change_from_one_figure_to_another_spans_its_years(query: str, figure:
 def test_a_gap_at_the_end_of_a_change_asks_that_figure_not_the_rate() -> None:
     query = "Xinjiang's GDP grew from 930.69 billion yuan in 2015 to X in 2024. X?"
     assert figure_of(query) != "6.1 percent"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a figure the question starts from ("With ..., how many ...?") is context
+        ("With 27 civil airports, how many kilometres of railway does Xinjiang run?", "9,092 kilometers"),
+        # ", but how many ...?" begins the question after the figure stated
+        ("Xizang did 2,128 general aviation flights in 2023, but how many passenger trips?", "2,365 passenger trips"),
+        # "how many flight hours" asks hours, not a count
+        ("Xizang's drones flew 8,411 flights in 2023 - how many border patrol hours was that?", "875.1 hours"),
+    ],
+)
+def test_a_figure_stated_first_is_context_for_the_question_after_it(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
