@@ -247,8 +247,14 @@ class QueryParser:
             operator = self._operator(asking, asking) if operator is not None else None
             currency = lex.currency(asking) if currency is not None else None
         # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
-        not_context = CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c)
-        kind = lex.kind(not_context.replace(ASKED_MARK, "?"))  # a kind word may end its question ("- growth rate?")
+        asking_clauses = [c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c]
+        not_context = CLAUSE_MARK.join(asking_clauses)
+        # the kind the last question asks ("... the record revenue, I already have it. How many tourists
+        # did Xizang receive?" asks a count), or else the kind any clause asks
+        questions = [c for c in asking_clauses if ASKED_MARK in c]
+        kind = (lex.kind(questions[-1].replace(ASKED_MARK, "?")) if questions else None) or lex.kind(
+            not_context.replace(ASKED_MARK, "?")  # a kind word may end its question ("- growth rate?")
+        )
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)
         found = extract_period(marked, today, context_marks)
         rest = found.rest

@@ -837,3 +837,12 @@ def test_a_gap_at_the_end_of_a_change_asks_that_figure_not_the_rate() -> None:
 )
 def test_a_figure_stated_first_is_context_for_the_question_after_it(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_the_kind_is_the_last_questions() -> None:
+    # "revenue" said in the sentence before asks no money: the question asks a count
+    query = (
+        "I've got the record tourism revenue already, thanks. "
+        "What I still need: how many tourists did Xizang receive in 2023?"
+    )
+    assert figure_of(query) == "55.1697 million domestic and foreign tourist arrivals"
