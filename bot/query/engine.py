@@ -648,6 +648,17 @@ class Engine:
             return frozenset(h.metric for h in hits if h.metric not in counting) if counting else frozenset()
         if not parsed.stated or (parsed.kind is not None and parsed.kind[1] <= RATE_UNITS):
             return frozenset()  # "... traded 45.657 billion yuan - growth rate?" asks the rate, not the amount
+        checked = self._units_checked_in_its_question(parsed)
+        in_checked = {
+            hit.metric
+            for hit in hits
+            if any(fact.unit in checked for fact in self.store.by_place_metric[(place, hit.metric)])
+        }
+        if in_checked:
+            # the sentence that asks checks a figure in its unit ("Xizang's trade was 2.8 billion yuan
+            # in Jan-Apr 2024. ... Was it 83.7 percent?" checks a rate): the sentences before it
+            # state what is known
+            return frozenset(h.metric for h in hits if h.metric not in in_checked)
         of_kind = {
             hit.metric
             for hit in hits
@@ -655,7 +666,6 @@ class Engine:
             if parsed.stated
             & (frozenset(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset()))
         }
-        checked = self._units_checked_in_its_question(parsed)
         if not of_kind and checked:
             # the check states a figure in a unit no reading's figure has ("the grid link finished
             # in 2014 - wasn't that around 6 billion yuan?" checks a cost, not the completion date)

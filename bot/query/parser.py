@@ -598,6 +598,15 @@ class QueryParser:
         # well as any clause (only its period and place give way, see _mark_background)
         opened = {index_of[i] for i in context - recalled if i in index_of}
         remembered = {index_of[i] for i in recalled if i in index_of}
+        heads = self.lexicon.head_words
+        if (
+            focus is not None
+            and not _WH_WORDS & set(clauses[focus])
+            and not any(self._names_metric(w) or self._token(w) in heads for w in clauses[focus])
+        ):
+            # a question that only checks a number ("Was it 83.7 percent or something else?")
+            # asks what the sentences before it name ("... gives a year-on-year increase")
+            return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
         if focus is None:
             return [
                 (w, LOOSE_CONTEXT_WEIGHT if i in opened else BACKGROUND_WEIGHT if i in remembered else 1.0)
@@ -638,7 +647,6 @@ class QueryParser:
 
         # the kind the question asks ("Is that share 90%?") is its own: another kind named
         # around it ("Xizang ranks first in China for the clean-energy share ...") asks nothing
-        heads = self.lexicon.head_words
         asked_heads = {h for h in (self._token(w) for w in clauses[focus]) if h in heads}
 
         def word_weight(i: int, w: str) -> float:

@@ -846,3 +846,24 @@ def test_the_kind_is_the_last_questions() -> None:
         "What I still need: how many tourists did Xizang receive in 2023?"
     )
     assert figure_of(query) == "55.1697 million domestic and foreign tourist arrivals"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a last question that only checks a number asks what the sentences before it name,
+        # in the unit it checks: the amount they state is known
+        (
+            "Kashi traded 77.15 billion yuan in Jan-Nov 2023; the piece also gives the year-on-year growth. "
+            "Was it 98.1 percent?",
+            "80.8 percent",
+        ),
+        (
+            "Xizang's tourism revenue in 2023 was 65.146 billion yuan. They also gave the growth on 2022. "
+            "Was it 83.7 percent?",
+            "60 percent",
+        ),
+    ],
+)
+def test_a_check_of_a_number_asks_what_the_sentences_before_name(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
