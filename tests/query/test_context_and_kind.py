@@ -867,3 +867,14 @@ def test_the_kind_is_the_last_questions() -> None:
 )
 def test_a_check_of_a_number_asks_what_the_sentences_before_name(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_what_a_figure_is_compared_with_is_not_asked() -> None:
+    query = (
+        "Xinjiang's per capita disposable income went from 16,859 yuan in 2015 to 30,899 yuan in 2024. "
+        "Did it grow 6.1 percent a year like GDP, or at another rate?"
+    )
+    assert figure_of(query) == "7 percent"
+    # a list of examples is no comparison
+    query = "How much of the Xinjiang government's spending goes to people's needs like schools, health and jobs?"
+    assert figure_of(query) == "77 percent"
