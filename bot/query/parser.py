@@ -112,6 +112,17 @@ def _year_before_as_a_year(folded: str) -> str:
     return f"{folded[: match.start()]} {match.group(1)} in {int(said[-1]) - 1} {folded[match.end() :]}"
 
 
+_BEFORE_A_REQUEST = frozenset({"just", "could", "can", "would", "you", "kindly"})
+
+
+def _makes_a_request(clause: list[str]) -> bool:
+    """A clause that asks by a request ("Just give me the number of tourist visits in 2023.",
+    "could you tell me ...", "I need ...")."""
+    leading = _OPENERS | _REQUESTERS | _BEFORE_A_REQUEST
+    first = next((w for w in clause if w not in leading), "")
+    return first in _REQUESTS
+
+
 def _opens_a_question(clause: list[str]) -> bool:
     """A clause that asks: a wh-word anywhere, or an asking word first ("is" in "Is it true
     ...?", not in "the digital economy there is booming")."""
@@ -582,14 +593,15 @@ class QueryParser:
         naming_asked = [i for i in naming if i in asked_here]
         asked_asking = [i for i in asking if i in asked_here]
         focus = (naming_asked or asked_asking or naming or asking)[-1] if asking and len(clauses) > 1 else None
-        # a last clause that opens with a wh-word asks, its question mark left off or not, before a
-        # statement with a rising "?" ("tibet's growth ranked first in 2023? what was the gdp growth rate")
+        # a last clause that opens with a wh-word or a request asks, its question mark left off or not,
+        # before a statement with a rising "?" ("tibet's growth ranked first in 2023? what was the gdp
+        # growth rate", "... or the other way around? Just give me the number of tourist visits.")
         opening = next((w for w in clauses[last] if w not in _OPENERS), "") if clauses else ""
         if (
             focus is not None
             and focus != last
             and last in asking
-            and opening in _WH_WORDS
+            and (opening in _WH_WORDS or _makes_a_request(clauses[last]))
             and not (_WH_WORDS & set(clauses[focus]))
             and any(self._names_metric(w) for w in clauses[last])
         ):

@@ -878,3 +878,11 @@ def test_what_a_figure_is_compared_with_is_not_asked() -> None:
     # a list of examples is no comparison
     query = "How much of the Xinjiang government's spending goes to people's needs like schools, health and jobs?"
     assert figure_of(query) == "77 percent"
+
+
+def test_a_last_request_asks_before_a_check_with_a_question_mark() -> None:
+    # "Just give me ..." after the check is what is asked, not what the check names first
+    query = "Was Xizang's tourism revenue up 83.7 percent in 2023? Just give me the growth in tourist arrivals."
+    assert figure_of(query) == "83.7 percent"
+    query = "Was Xinjiang's GDP growth 6.1 percent from 2015 to 2024? Could you just give me the 2024 GDP."
+    assert figure_of(query) == "2.05 trillion yuan"
