@@ -808,11 +808,17 @@ class Engine:
         # say the number is this share ("48% of China's copper ore"), not that it is another
         # ("9,092 km of expressways" is a length of expressways, "43% of China's total" a share)
         of_a_whole = rest[:1] == ["of"] and fact.unit == "percent"
+        # (and a whole two shares are of, "China's", says neither is meant)
+        said_later = named | figure
+        if of_a_whole:
+            said_later -= set().union(
+                *(names.get(m.metric, frozenset()) for m in parsed.metrics if m.metric != hit.metric)
+            )
         earlier = naming(tokens(_IN_ONE_CLAUSE.split(before)[-1]))[::-1][:_NEAR]
         # the figure's own words ("billion yuan", "flights") follow its number; said before it,
         # they are the number before's ("52.43 billion yuan, making up 13.3%")
         for at in range(_NEAR):
-            for near, mine in ((later, named | figure), (earlier, named)):  # the word after says it first
+            for near, mine in ((later, said_later), (earlier, named)):  # the word after says it first
                 if at < len(near) and near[at] in mine:
                     return False
                 if at < len(near) and near[at] in others and not (near is later and of_a_whole):

@@ -772,6 +772,12 @@ def test_a_gap_in_a_pasted_sentence_is_what_is_asked(query: str, figure: str) ->
             "swap them? What's the copper ore share?",
             "43%",
         ),
+        # (a whole two shares are of, "of China's total", says neither is meant)
+        (
+            "My notes: Xizang's salt-lake lithium is about 43% of China's total, copper ore about 48%. "
+            "Reversed? What is Xizang's share of China's copper ore?",
+            "43%",
+        ),
         (
             "Xinjiang has 9,092 km of first-class expressways and 12,400 km of railways, or the other way "
             "round? How long is the railway operating mileage?",
