@@ -892,3 +892,12 @@ def test_a_last_request_asks_before_a_check_with_a_question_mark() -> None:
     assert figure_of(query) == "83.7 percent"
     query = "Was Xinjiang's GDP growth 6.1 percent from 2015 to 2024? Could you just give me the 2024 GDP."
     assert figure_of(query) == "2.05 trillion yuan"
+
+
+def test_an_increase_over_a_year_is_measured_from_it() -> None:
+    # "an increase over 2012", "compared with the 2012 level": 2012 is the base of the change asked
+    query = (
+        "Xizang's installed capacity hit 7.5809 million kW at end-2023. "
+        "How many times the level is that, as an increase over 2012?"
+    )
+    assert figure_of(query) == "5.2-fold"
