@@ -901,3 +901,20 @@ def test_an_increase_over_a_year_is_measured_from_it() -> None:
         "How many times the level is that, as an increase over 2012?"
     )
     assert figure_of(query) == "5.2-fold"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "from 2015 till Nov 2023" is one span; a total since the year something was first done
+        ("How much did Kashi trade, cumulatively, from 2015 till Nov 2023?", "237.58 billion yuan"),
+        (
+            "Xizang first transmitted power out of the region in 2015 - how much has gone out cumulatively since?",
+            "20 billion kWh",
+        ),
+        # factories and mines are industry
+        ("How fast did Xizang's mines and factories grow a year on average from 2012 to 2023?", "10.7%"),
+    ],
+)
+def test_totals_and_averages_the_documents_state_over_a_span(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
