@@ -602,6 +602,11 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
         ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
+        # the jobs named with the whole industry they are in
+        (
+            "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product processing industry in 2023?",
+            "18,000 farmers and herdsmen",
+        ),
         # living needs are livelihoods, public spending the government's; a port clears both people
         # and cargo
         ("What part of Xinjiang's public spending is for people's living needs?", "77 percent"),
