@@ -45,10 +45,10 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-# (", but how many ...?" begins the question after a figure stated: "17 GMP-certified
+# (", but how many ...?", ", so what ...?" begin the question after a figure stated: "17 GMP-certified
 # enterprises, but how many national drug approval numbers?")
 _CLAUSE_BREAK = re.compile(
-    r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+but\s+(?=(?:how|what|which|when)\b)"
+    r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",

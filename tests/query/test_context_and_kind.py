@@ -842,6 +842,11 @@ def test_a_gap_at_the_end_of_a_change_asks_that_figure_not_the_rate() -> None:
         ("With 27 civil airports, how many kilometres of railway does Xinjiang run?", "9,092 kilometers"),
         # ", but how many ...?" begins the question after the figure stated
         ("Xizang did 2,128 general aviation flights in 2023, but how many passenger trips?", "2,365 passenger trips"),
+        # ", so what ...?" too: the full year asked after a half-year stated
+        (
+            "Xizang did 2.8 billion yuan of trade in Jan-Apr 2024, so what was the 2023 full-year figure?",
+            "10 billion yuan",
+        ),
         # "how many flight hours" asks hours, not a count
         ("Xizang's drones flew 8,411 flights in 2023 - how many border patrol hours was that?", "875.1 hours"),
     ],
