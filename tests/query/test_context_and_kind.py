@@ -744,6 +744,12 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "80.8 percent",
         ),
         ("'Xizang's foreign trade reached ... ($138.08 million) in 2023' - what's the yuan figure?", "10 billion yuan"),
+        # a change the sentence states beside the gap ("a year-on-year (YoY) increase of 62.21%") asks nothing
+        (
+            "'In 2023 Xizang's 69 building material firms had an output value of X, a year-on-year (YoY) "
+            "increase of 62.21%.' X?",
+            "8.46 billion yuan",
+        ),
         # the words right after the gap say what it counts
         (
             "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
