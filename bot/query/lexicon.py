@@ -72,6 +72,7 @@ class Lexicon:
     context_openers: tuple[re.Pattern[str], ...] = ()
     set_asides: tuple[re.Pattern[str], ...] = ()  # open what a question sets aside (also context)
     stated_changes: tuple[re.Pattern[str], ...] = ()  # a change stated beside a pasted gap
+    stated_shares: tuple[re.Pattern[str], ...] = ()  # a share stated beside a pasted gap
     recollections: tuple[re.Pattern[str], ...] = ()
     # "how many tourists altogether?": words that ask the total of what they are said beside,
     # a sum only when the question names several things to add (`several_things`)
@@ -147,6 +148,12 @@ class Lexicon:
     def without_stated_changes(self, folded: str) -> str:
         """The text with the changes it states removed ("an increase of 80.8 percent")."""
         for pattern in self.stated_changes:
+            folded = pattern.sub(" ", folded)
+        return folded
+
+    def without_stated_shares(self, folded: str) -> str:
+        """The text with the shares it states of its figure removed ("accounting for 52.43% of ...")."""
+        for pattern in self.stated_shares:
             folded = pattern.sub(" ", folded)
         return folded
 
@@ -370,6 +377,7 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         confirmation_words=frozenset(_strings(data.get("confirmation_words"), f"{name}: confirmation_words")),
         contrasts=_contrasts(data.get("contrasts"), f"{name}: contrasts"),
         stated_changes=_compiled(data, "stated_changes", name),
+        stated_shares=_compiled(data, "stated_shares", name),
         set_asides=_compiled(data, "set_asides", name),
         context_openers=_compiled(data, "context_openers", name),
         recollections=_compiled(data, "recollections", name),

@@ -248,6 +248,8 @@ class QueryParser:
             # "Tibet's trade jumped 138.3% in 2023, but what was the total value?" another figure: the
             # change stated describes the figure said, it asks nothing
             marked = lex.without_stated_changes(marked)
+        if has_gap:
+            marked = lex.without_stated_shares(marked)
         operator = self._operator(folded, marked)
         currency = lex.currency(folded)
         if has_gap:

@@ -604,7 +604,11 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
         # the jobs named with the whole industry they are in
         (
-            "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product processing industry in 2023?",
+            (
+                "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product "
+                "processing industry in 2023?",
+                "18,000 farmers and herdsmen",
+            ),
             "18,000 farmers and herdsmen",
         ),
         # living needs are livelihoods, public spending the government's; a port clears both people
@@ -749,6 +753,12 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "'In 2023 Xizang's 69 building material firms had an output value of X, a year-on-year (YoY) "
             "increase of 62.21%.' X?",
             "8.46 billion yuan",
+        ),
+        # ... and a share it states of the figure ("accounting for 52.43% of the total")
+        (
+            "'Xizang's above-size mining added ... in 2023, accounting for 52.43% of the total added value "
+            "of above-size industry.' How much?",
+            "13.3 billion yuan",
         ),
         # the words right after the gap say what it counts
         (
