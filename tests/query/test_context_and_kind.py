@@ -604,11 +604,8 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
         # the jobs named with the whole industry they are in
         (
-            (
-                "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product "
-                "processing industry in 2023?",
-                "18,000 farmers and herdsmen",
-            ),
+            "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product "
+            "processing industry in 2023?",
             "18,000 farmers and herdsmen",
         ),
         # living needs are livelihoods, public spending the government's; a port clears both people
