@@ -651,8 +651,13 @@ class QueryParser:
         # "what was the year-on-year increase?" names none, and the remembered words say which
         remembered_weight = CONTEXT_WEIGHT if names_own else BACKGROUND_WEIGHT
 
+        # "'... and a X increase in revenue' -- Tibet tourism 2023, what's X?": the question asks the
+        # gap, and the clause that holds it says what the gap is
+        gaps = {"x", "...", "…"}
+        asks_the_gap = bool(gaps & set(clauses[focus]))
+
         def weight_of(i: int) -> float:
-            if i == focus:
+            if i == focus or (asks_the_gap and gaps & set(clauses[i])):
                 return 1.0
             if i in remembered or i in opened:
                 given = remembered_weight if i in remembered else opened_weight

@@ -757,6 +757,18 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "of above-size industry.' How much?",
             "13.3 billion yuan",
         ),
+        # "a X increase in revenue": the gap is the change, and the clause holding it says what it is
+        # of, though the question names the place itself
+        (
+            "'an 83.7 percent increase in tourist numbers and a X increase in revenue' - "
+            "Xizang tourism 2023, what is X?",
+            "60 percent",
+        ),
+        # "has increased from A in 2015 to X in 2024": the gap is what the change reached
+        (
+            "'Xinjiang's GDP has increased from 930.69 billion yuan in 2015 to X in 2024' - Xinjiang GDP 2024, X?",
+            "2.05 trillion yuan",
+        ),
         # the words right after the gap say what it counts
         (
             "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
