@@ -643,7 +643,10 @@ class Engine:
                 hit.metric
                 for hit in hits
                 for fact in self.store.by_place_metric[(place, hit.metric)]
-                if after and set(after) <= set(lex.content_tokens(fact.figure))
+                # ("reached X%": a percent, though "95.2%" is one token)
+                if after
+                and set(after)
+                <= set(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset())
             }
             return frozenset(h.metric for h in hits if h.metric not in counting) if counting else frozenset()
         if not parsed.stated or (parsed.kind is not None and parsed.kind[1] <= RATE_UNITS):

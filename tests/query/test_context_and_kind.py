@@ -769,6 +769,11 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "'Xinjiang's GDP has increased from 930.69 billion yuan in 2015 to X in 2024' - Xinjiang GDP 2024, X?",
             "2.05 trillion yuan",
         ),
+        # "X%" is a percent, though a printed "95.2%" is one word
+        (
+            "'In Xizang the share of installed clean energy power reached X%, ranking first in China.' Xizang 2023, X?",
+            "95.2%",
+        ),
         # the words right after the gap say what it counts
         (
             "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
