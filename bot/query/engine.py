@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.answer import Answer, Interpretation, Status, fact_line, view
 from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
-from bot.query.parser import MetricHit, ParsedQuery, QueryParser
+from bot.query.parser import GAP, MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
 from bot.query.text import singular, words
@@ -47,6 +47,9 @@ _YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
+# words that say the figure after them is an amount ("a total import and export value of ...")
+_AMOUNT_WORDS = frozenset({"value", "volume", "amount", "worth", "investment", "sum"})
+_BEFORE_A_FIGURE = frozenset({"of", "about", "around", "roughly", "nearly", "over", "some", "approximately"})
 _WORDS_AFTER = 3  # the words after a number that say what it counts ("2,365 passenger trips")
 _NEAR = 6  # how far from a number a metric's word still says what the number is of
 _IN_ONE_CLAUSE = re.compile(r"(?<!\d)[.,](?!\d)|[;:!?()\"\u2014]|\s-\s")
@@ -648,7 +651,19 @@ class Engine:
                 and set(after)
                 <= set(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset())
             }
-            return frozenset(h.metric for h in hits if h.metric not in counting) if counting else frozenset()
+            if counting:
+                return frozenset(h.metric for h in hits if h.metric not in counting)
+            # the words right before it say it is an amount ("with a total import and export value of
+            # ..."): a rate is not it
+            gap = GAP.search(parsed.text)
+            before = [w for w in words(parsed.text[: gap.start()])[-4:] if w not in _BEFORE_A_FIGURE] if gap else []
+            if before and before[-1] in _AMOUNT_WORDS:
+                return frozenset(
+                    h.metric
+                    for h in hits
+                    if all(f.unit in RATE_UNITS for f in self.store.by_place_metric[(place, h.metric)])
+                )
+            return frozenset()
         if not parsed.stated or (parsed.kind is not None and parsed.kind[1] <= RATE_UNITS):
             return frozenset()  # "... traded 45.657 billion yuan - growth rate?" asks the rate, not the amount
         checked = self._units_checked_in_its_question(parsed)

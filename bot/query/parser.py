@@ -45,10 +45,10 @@ CONTEXT_WEIGHT = 0.05
 # blocks nothing: its period words were read as context, not left unread
 BACKGROUND_WEIGHT = 0.99
 LOOSE_CONTEXT_WEIGHT = 0.3
-# (", but how many ...?", ", so what ...?" begin the question after a figure stated: "17 GMP-certified
-# enterprises, but how many national drug approval numbers?")
+# ("U.S. dollars" ends no sentence; ", but how many ...?", ", so what ...?" begin the question
+# after a figure stated: "17 GMP-certified enterprises, but how many national drug approval numbers?")
 _CLAUSE_BREAK = re.compile(
-    r"[?!;]+\s*|(?<=[a-z0-9%)\]])\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
+    r"[?!;]+\s*|(?<=[a-z0-9%)\]])(?<!\bu\.s)\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
@@ -258,7 +258,7 @@ class QueryParser:
             # dollars)") ask nothing; only the clauses without the gap can ask for them
             asking = CLAUSE_MARK.join(c for c in marked.split(CLAUSE_MARK) if not GAP.search(c))
             operator = self._operator(asking, asking) if operator is not None else None
-            currency = lex.currency(asking) if currency is not None else None
+            currency = lex.currency(asking.replace(ASKED_MARK, "?")) if currency is not None else None
         # the kind asked is the asking clauses' ("Leaving aside sales revenue, how many ...?" asks a count)
         asking_clauses = [c for c in marked.split(CLAUSE_MARK) if CONTEXT_MARK not in c]
         not_context = CLAUSE_MARK.join(asking_clauses)

@@ -774,6 +774,19 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "'In Xizang the share of installed clean energy power reached X%, ranking first in China.' Xizang 2023, X?",
             "95.2%",
         ),
+        # "U.S. dollars" ends no sentence: the dollars in the pasted sentence are not asked, the yuan are
+        (
+            "'Kashi's total import and export value reached ... (about 10.75 billion U.S. dollars) from "
+            "January to November 2023' - the yuan value?",
+            "77.15 billion yuan",
+        ),
+        # the words before the gap say it is an amount ("a total import and export value of ..."), though
+        # the sentence says the zone has grown
+        (
+            "'Business in the Kashi Comprehensive Bonded Zone has grown against the trend in the first 11 months "
+            "of 2023, with a total import and export value of ...' - how much?",
+            "45.657 billion yuan",
+        ),
         # the words right after the gap say what it counts
         (
             "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
