@@ -657,6 +657,10 @@ class Engine:
             # ..."): a rate is not it
             gap = GAP.search(parsed.text)
             before = [w for w in words(parsed.text[: gap.start()])[-4:] if w not in _BEFORE_A_FIGURE] if gap else []
+            # ... or name what it is ("with a total investment of ..."): the readings they name
+            named = {h.metric for h in hits if before and before[-1] in self.index.metric_name_tokens.get(h.metric, ())}
+            if named and len(named) < len(hits):
+                return frozenset(h.metric for h in hits if h.metric not in named)
             if before and before[-1] in _AMOUNT_WORDS:
                 return frozenset(
                     h.metric

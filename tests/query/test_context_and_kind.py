@@ -787,6 +787,12 @@ def test_plain_chinese_derived_requests_are_held_back(query: str) -> None:
             "of 2023, with a total import and export value of ...' - how much?",
             "45.657 billion yuan",
         ),
+        # ... or name what it is ("with a total investment of ..."), not the completion date beside it
+        (
+            '"In December 2011 the Qinghai-Xizang power grid interconnection project with a total investment of '
+            '... was put into operation" the investment?',
+            "13.918 billion yuan",
+        ),
         # the words right after the gap say what it counts
         (
             "'In 2023 Xizang traded with X countries and regions, and its trade grew 138.3 percent.' X?",
