@@ -977,3 +977,23 @@ def test_an_increase_over_a_year_is_measured_from_it() -> None:
 )
 def test_totals_and_averages_the_documents_state_over_a_span(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # what the figure asked went on to (", before it reached ...") is context: its period, its
+        # figure and its operator words ask nothing
+        (
+            "What was Kashi's number of trade partners in 2013, before it grew to 118 in 2023?",
+            "28",
+        ),
+        (
+            "What was Xinjiang's per capita disposable income in 2015, before it rose to 30,899 yuan in 2024 "
+            "with 7 percent average growth?",
+            "16,859 yuan",
+        ),
+    ],
+)
+def test_what_the_figure_went_on_to_is_context(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
