@@ -1049,8 +1049,13 @@ class Engine:
             return self._not_found(query, parsed, interp, reason)
         place = covered[0]
         interp = self._interp(parsed, place, None)
-        if parsed.remaining:
-            asked = " ".join(parsed.remaining)
+        # the currency asked ("how much is that in US dollars?") is read, not unknown
+        said_currency = (
+            set(self.store.vocabulary.lexicon.content_tokens(parsed.currency[1])) if parsed.currency else set()
+        )
+        unread = [w for w in parsed.remaining if w not in said_currency]
+        if unread:
+            asked = " ".join(unread)
             reason = f"The documents have no figure for '{asked}' in {interp.place}."
             return self._not_found(query, parsed, interp, reason, self._suggest_for_place(place, parsed))
         checked = self._units_checked_in_its_question(parsed) if not parsed.metrics else frozenset()

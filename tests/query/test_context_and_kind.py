@@ -997,3 +997,9 @@ def test_totals_and_averages_the_documents_state_over_a_span(query: str, figure:
 )
 def test_what_the_figure_went_on_to_is_context(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_the_currency_asked_is_read_when_no_metric_is_named() -> None:
+    # "how much is that in US dollars?": the dollars are read, and the place's trade is asked
+    query = "Kashi's 237.58 billion yuan from 2015 to November 2023 - how much is that in US dollars?"
+    assert figure_of(query) == "about 33.12 billion U.S. dollars"
