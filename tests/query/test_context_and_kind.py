@@ -602,6 +602,12 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
         ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
+        # a grid project named short ("the Ngari project", "the Qinghai-Xizang link")
+        (
+            "I have 6.63 billion yuan for the Ngari grid link. Wrong? What did the Ngari project cost?",
+            "7.4 billion yuan",
+        ),
+        ("What was the total investment in the Qinghai-Tibet link?", "13.918 billion yuan"),
         # the jobs named with the whole industry they are in
         (
             "How many herdsmen and farmers got direct jobs in Tibet's agricultural and livestock product "
