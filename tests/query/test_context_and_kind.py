@@ -36,6 +36,9 @@ def figure_of(query: str) -> str | None:
         # the question's own period beats the one in the sentence before it
         ("Xinjiang trade hit 357 billion yuan in 2023 I think. What was it in 2022?", "246.36 billion yuan"),
         ("Kashi had only 28 trade partners back in 2013, I remember. How many did it have in 2023?", "118"),
+        # who is asking, and where a place lies, name no place asked
+        ("Hello, I'm from Kazakhstan, what was Xinjiang's GDP in 2024?", "2.05 trillion yuan"),
+        ("Kashgar, the city close to Pakistan: how many trade partners did it have in 2023?", "118"),
         # the question's own place beats one named in passing
         (
             "My cousin works for a Lhasa tech firm and says the digital economy there is booming. "
