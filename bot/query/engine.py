@@ -193,11 +193,18 @@ def select_period(
         ]
         if same_years:
             return Selection(Status.ANSWERED, tuple(_best_of_same(same_years)), note="span")
-        if open_end:
-            # "growth since 2012": a change the document measures from that year
-            since = [f for f in facts if f.change and f.change.base and f.change.base[:4] == str(asked.start.year)]
-            if since:
-                return Selection(Status.ANSWERED, tuple(_latest(since)), note="since")
+        # "growth since 2012" (open), "grew 5-fold from 2012 to 2023": a change the document measures
+        # from that year (to that year)
+        since = [
+            f
+            for f in facts
+            if f.change
+            and f.change.base
+            and f.change.base[:4] == str(asked.start.year)
+            and (open_end or f.period.end.year == asked.end.year)
+        ]
+        if since:
+            return Selection(Status.ANSWERED, tuple(_latest(since)), note="since")
         inside = [f for f in facts if f.period.kind is PeriodKind.YEAR and asked.covers_year(f.period.start.year)]
         if len({f.period for f in inside}) >= 2:  # two documents on one year are not a series
             return Selection(Status.ANSWERED, tuple(_latest(inside)), note="series")

@@ -1014,3 +1014,8 @@ def test_the_currency_asked_is_read_when_no_metric_is_named() -> None:
     # "how much is that in US dollars?": the dollars are read, and the place's trade is asked
     query = "Kashi's 237.58 billion yuan from 2015 to November 2023 - how much is that in US dollars?"
     assert figure_of(query) == "about 33.12 billion U.S. dollars"
+
+
+def test_a_change_from_its_base_year_to_its_year_is_the_span_asked() -> None:
+    # "grew N-fold from 2012 to 2023": the fold increase the document measures from 2012
+    assert figure_of("Did Xizang's installed power capacity grow about 5-fold between 2012 and 2023?") == "5.2-fold"
