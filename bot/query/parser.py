@@ -136,6 +136,11 @@ def _opens_a_question(clause: list[str]) -> bool:
 # fields separated by bars, semicolons or commas: "xizang | trade | 2023"
 _FIELD_SEPARATORS = re.compile(r"\s*[|;]\s*")
 _FIELD_SEPARATOR = re.compile(r"\s*\|\s*")
+# "What figure do you have for ...?", "the figure given for ...": the figure the documents give is asked,
+# whatever the question states; "what was the total H1 2023 figure?" asks beyond what it states
+_ASKS_THE_FIGURE_GIVEN = re.compile(
+    r"\b(?:what|which|whats)\s+figures?\b|\bfigures?\s+(?:given|reported|stated|printed|do|does|did|is\s+given)\b"
+)
 
 # "what percentage of X" asks for a share; "grew by 10 percent" does not
 _SHARE_OF = re.compile(r"(?:\b\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|pct|per cent|proportion|fraction)|%)\s+of\b")
@@ -387,7 +392,9 @@ class QueryParser:
         """A wh-question about something it names that does not ask to confirm a figure ("what
         exactly do the documents say?"): the figures it states are not what it asks."""
         confirming = self.lexicon.confirmation_words
-        return bool(wh_clauses) and not any(set(words(c)) & confirming for c in wh_clauses)
+        return bool(wh_clauses) and not any(
+            set(words(c)) & confirming or _ASKS_THE_FIGURE_GIVEN.search(c) for c in wh_clauses
+        )
 
     def _wh_clauses(self, text: str) -> list[str]:
         """The clauses that ask a wh-question, read as typed (phrase rules drop some wh-words:

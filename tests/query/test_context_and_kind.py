@@ -1019,3 +1019,15 @@ def test_the_currency_asked_is_read_when_no_metric_is_named() -> None:
 def test_a_change_from_its_base_year_to_its_year_is_the_span_asked() -> None:
     # "grew N-fold from 2012 to 2023": the fold increase the document measures from 2012
     assert figure_of("Did Xizang's installed power capacity grow about 5-fold between 2012 and 2023?") == "5.2-fold"
+
+
+def test_a_figure_stated_and_another_asked_is_not_answered_with_the_one_stated() -> None:
+    # "What was the total ... figure?" asks beyond the 138.3 billion it states (the Belt and Road part)
+    query = (
+        "Xinjiang's H1 2023 trade came to 138.3 billion yuan, says my note. Or is 138.3 billion the Belt and "
+        "Road part? What was the total first-half 2023 figure?"
+    )
+    assert figure_of(query) != "138.3 billion yuan"
+    # "What figure do you have for ...?" asks the documents' figure, whatever the question states
+    query = "I read Xizang traded 10 billion yuan in 2023. What figure do you have for Xizang's 2023 trade?"
+    assert figure_of(query) == "10 billion yuan"
