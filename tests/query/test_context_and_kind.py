@@ -1031,3 +1031,9 @@ def test_a_figure_stated_and_another_asked_is_not_answered_with_the_one_stated()
     # "What figure do you have for ...?" asks the documents' figure, whatever the question states
     query = "I read Xizang traded 10 billion yuan in 2023. What figure do you have for Xizang's 2023 trade?"
     assert figure_of(query) == "10 billion yuan"
+
+
+def test_a_two_digit_year_after_a_month_range_is_read() -> None:
+    # "jan-apr 23" is January to April 2023: the 2024 months are not it
+    assert ask("tibet trade jan-apr 23").status is not Status.ANSWERED
+    assert figure_of("tibet trade jan-apr 24") == "2.8 billion yuan"
