@@ -1033,7 +1033,12 @@ def test_a_figure_stated_and_another_asked_is_not_answered_with_the_one_stated()
     assert figure_of(query) == "10 billion yuan"
 
 
-def test_a_two_digit_year_after_a_month_range_is_read() -> None:
+def test_a_two_digit_year_is_read() -> None:
     # "jan-apr 23" is January to April 2023: the 2024 months are not it
     assert ask("tibet trade jan-apr 23").status is not Status.ANSWERED
     assert figure_of("tibet trade jan-apr 24") == "2.8 billion yuan"
+    # after a half, and at the end of a short keyword query
+    assert ask("xinjiang bri trade first half 22").status is not Status.ANSWERED
+    assert figure_of("xinjiang trade 22") == "246.36 billion yuan"
+    # a count checked is no year
+    assert figure_of("xinjiang airports 27") == "27 civil airports"
