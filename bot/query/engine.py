@@ -201,7 +201,8 @@ def select_period(
             if f.change
             and f.change.base
             and f.change.base[:4] == str(asked.start.year)
-            and (open_end or f.period.end.year == asked.end.year)
+            # (to that year: only a figure that is the change itself, not the level it reached)
+            and (open_end or (f.period.end.year == asked.end.year and f.unit in RATE_UNITS))
         ]
         if since:
             return Selection(Status.ANSWERED, tuple(_latest(since)), note="since")

@@ -100,9 +100,17 @@ def _after_gap(text: str) -> str | None:
     return text[gap.end() :] if gap is not None else None
 
 
+_YEAR_BEFORE_A_YEAR = re.compile(
+    r"\b(?:the\s+)?year\s+(?:before|prior\s+to|preceding)\s+((?:19|20)\d{2})\b"
+    r"|\ba\s+year\s+(?:earlier|before)\s+than\s+((?:19|20)\d{2})\b"
+)
+
+
 def _year_before_as_a_year(folded: str) -> str:
     """ "Cement reached 11.98 million tons in 2023. And the year before?" asks for 2022: the
-    year before the last year said, written out, so the question's own period is that year."""
+    year before the last year said, written out, so the question's own period is that year
+    ("the year before 2023" too)."""
+    folded = _YEAR_BEFORE_A_YEAR.sub(lambda m: f" in {int(m.group(1) or m.group(2)) - 1} ", folded)
     match = _YEAR_BEFORE.search(folded)
     if match is None:
         return folded

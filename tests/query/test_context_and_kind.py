@@ -1042,3 +1042,25 @@ def test_a_two_digit_year_is_read() -> None:
     assert figure_of("xinjiang trade 22") == "246.36 billion yuan"
     # a count checked is no year
     assert figure_of("xinjiang airports 27") == "27 civil airports"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a period phrase that is no year asked is not dropped for the full year
+        "xinjiang trade mid-2023",
+        "xizang gdp 2022-23",
+        "xinjiang gdp in the 2020s",
+        "xinjiang gdp over the last decade",
+        "xinjiang gdp in the past five years",
+        "tibet visitors in golden week 2023",
+        # the year before 2023 is 2022, which the documents do not give for Xizang's GDP
+        "tibet gdp the year before 2023",
+    ],
+)
+def test_a_period_phrase_is_read_not_dropped(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
+
+
+def test_the_year_before_a_year_is_read() -> None:
+    assert figure_of("xinjiang trade the year before 2023") == "246.36 billion yuan"
