@@ -1062,5 +1062,12 @@ def test_a_period_phrase_is_read_not_dropped(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
 
 
+def test_a_total_over_years_the_documents_do_not_sum_is_held_back() -> None:
+    # "the total for 2022 to 2024" is a sum of three years' trade, which no document prints
+    assert ask("xinjiang trade total for 2022 to 2024").status is not Status.ANSWERED
+    # the cumulative figure a document does print over its span still answers
+    assert figure_of("kashi total trade from 2015 to 2023") == "237.58 billion yuan"
+
+
 def test_the_year_before_a_year_is_read() -> None:
     assert figure_of("xinjiang trade the year before 2023") == "246.36 billion yuan"
