@@ -605,6 +605,8 @@ def test_a_semicolon_separates_fields_or_clauses(query: str, figure: str) -> Non
         ("Is Xinjiang larger than 1.5 million square kilometers?", "1.6 million square kilometers"),
         ("Is nearly all of Xizang's installed capacity clean energy?", "95.2%"),
         ("What share of its budget does Xinjiang's government spend on livelihoods?", "77 percent"),
+        # trade "with the world" is foreign trade
+        ("What did Xinjiang trade in 2024 with the world?", "435.11 billion yuan"),
         # "how green is its electricity?" asks the clean energy share
         ("How green was Xizang's power mix in 2023?", "95.2%"),
         # first-class highways are the first-class expressways
