@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.answer import Answer, Interpretation, Status, fact_line, view
 from bot.query.common_words import is_common_word, is_everyday_word
 from bot.query.index import VocabularyIndex
-from bot.query.parser import GAP, MetricHit, ParsedQuery, QueryParser
+from bot.query.parser import MetricHit, ParsedQuery, QueryParser
 from bot.query.scoring import Candidate, Features, Verdict, decide, score
 from bot.query.spelling import Speller
 from bot.query.text import singular, words
@@ -663,13 +663,13 @@ class Engine:
                 return frozenset(h.metric for h in hits if h.metric not in counting)
             # the words right before it say it is an amount ("with a total import and export value of
             # ..."): a rate is not it
-            gap = GAP.search(parsed.text)
-            before = [w for w in words(parsed.text[: gap.start()])[-4:] if w not in _BEFORE_A_FIGURE] if gap else []
+            said_before = [w for w in words(parsed.before_gap or "")[-4:] if w not in _BEFORE_A_FIGURE]
+            before = said_before[-1] if said_before else None
             # ... or name what it is ("with a total investment of ..."): the readings they name
-            named = {h.metric for h in hits if before and before[-1] in self.index.metric_name_tokens.get(h.metric, ())}
+            named = {h.metric for h in hits if before in self.index.metric_name_tokens.get(h.metric, ())}
             if named and len(named) < len(hits):
                 return frozenset(h.metric for h in hits if h.metric not in named)
-            if before and before[-1] in _AMOUNT_WORDS:
+            if before in _AMOUNT_WORDS:
                 return frozenset(
                     h.metric
                     for h in hits
@@ -811,12 +811,12 @@ class Engine:
         named = names.get(hit.metric, frozenset())
         # the other readings a number can be said of: ones with figures in the same unit here
         # (the lithium share is a percent too; a count of partners is no other "43%")
+        other_readings = [m.metric for m in parsed.metrics if m.metric != hit.metric]
         others = set().union(
             *(
-                names.get(m.metric, frozenset())
-                for m in parsed.metrics
-                if m.metric != hit.metric
-                and any(f.unit == fact.unit for f in self.store.by_place_metric.get((fact.place, m.metric), ()))
+                names.get(metric, frozenset())
+                for metric in other_readings
+                if any(f.unit == fact.unit for f in self.store.by_place_metric.get((fact.place, metric), ()))
             )
         )
         others -= named | figure
@@ -841,9 +841,7 @@ class Engine:
         # (and a whole two shares are of, "China's", says neither is meant)
         said_later = named | figure
         if of_a_whole:
-            said_later -= set().union(
-                *(names.get(m.metric, frozenset()) for m in parsed.metrics if m.metric != hit.metric)
-            )
+            said_later -= set().union(*(names.get(metric, frozenset()) for metric in other_readings))
         earlier = naming(tokens(_IN_ONE_CLAUSE.split(before)[-1]))[::-1][:_NEAR]
         # the figure's own words ("billion yuan", "flights") follow its number; said before it,
         # they are the number before's ("52.43 billion yuan, making up 13.3%")

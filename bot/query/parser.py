@@ -95,9 +95,10 @@ _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
 
 
-def _after_gap(text: str) -> str | None:
+def _around_gap(text: str) -> tuple[str | None, str | None]:
+    """The question as typed before and after the gap of a pasted sentence, when it has one."""
     gap = GAP.search(text)
-    return text[gap.end() :] if gap is not None else None
+    return (text[: gap.start()], text[gap.end() :]) if gap is not None else (None, None)
 
 
 _YEAR_BEFORE_A_YEAR = re.compile(
@@ -120,14 +121,16 @@ def _year_before_as_a_year(folded: str) -> str:
     return f"{folded[: match.start()]} {match.group(1)} in {int(said[-1]) - 1} {folded[match.end() :]}"
 
 
-_BEFORE_A_REQUEST = frozenset({"just", "could", "can", "would", "you", "kindly"})
+# the words a request may open with before its verb ("just", "could you", "so I")
+_BEFORE_A_REQUEST = _OPENERS | _REQUESTERS | frozenset({"just", "could", "can", "would", "you", "kindly"})
+# a pasted sentence's gap, as a word of a clause ("... a X increase in revenue", "reached ...")
+_GAP_WORDS = frozenset({"x", "...", "\u2026"})
 
 
 def _makes_a_request(clause: list[str]) -> bool:
     """A clause that asks by a request ("Just give me the number of tourist visits in 2023.",
     "could you tell me ...", "I need ...")."""
-    leading = _OPENERS | _REQUESTERS | _BEFORE_A_REQUEST
-    first = next((w for w in clause if w not in leading), "")
+    first = next((w for w in clause if w not in _BEFORE_A_REQUEST), "")
     return first in _REQUESTS
 
 
@@ -209,6 +212,7 @@ class ParsedQuery:
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
     asks_beyond_its_figures: bool = False  # a wh-question that does not ask to confirm what it states
     after_gap: str | None = None  # the question as typed after a gap of a pasted sentence, when it has one
+    before_gap: str | None = None  # ... and before it
     marked: str = ""  # the question as read, with its clause marks (for `--explain`)
 
     def unexplained(self, hit: MetricHit) -> tuple[str, ...]:
@@ -252,6 +256,7 @@ class QueryParser:
         folded = _year_before_as_a_year(folded)
         wh_clauses = self._wh_clauses(text)
         asks_beyond = self._asks_beyond_its_figures(wh_clauses)
+        before_gap, after_gap = _around_gap(text)
         marked = _CLAUSE_BREAK.sub(f" {CLAUSE_MARK} ", _QUESTION_MARK.sub(f" {ASKED_MARK} {CLAUSE_MARK} ", folded))
         marked = lex.mark_context(marked, f"{CLAUSE_MARK} {CONTEXT_MARK}", CLAUSE_MARK)
         marked = self._mark_background(marked, today)
@@ -364,7 +369,8 @@ class QueryParser:
             counted=self._counted(folded_counted),
             stated=frozenset() if wh_clauses else self._stated(folded),
             asks_beyond_its_figures=asks_beyond,
-            after_gap=_after_gap(text),
+            before_gap=before_gap,
+            after_gap=after_gap,
             set_aside=set_aside,
             marked=marked,
             places=tuple(places),
@@ -672,11 +678,10 @@ class QueryParser:
 
         # "'... and a X increase in revenue' -- Tibet tourism 2023, what's X?": the question asks the
         # gap, and the clause that holds it says what the gap is
-        gaps = {"x", "...", "…"}
-        asks_the_gap = bool(gaps & set(clauses[focus]))
+        asks_the_gap = not _GAP_WORDS.isdisjoint(clauses[focus])
 
         def weight_of(i: int) -> float:
-            if i == focus or (asks_the_gap and gaps & set(clauses[i])):
+            if i == focus or (asks_the_gap and not _GAP_WORDS.isdisjoint(clauses[i])):
                 return 1.0
             if i in remembered or i in opened:
                 given = remembered_weight if i in remembered else opened_weight
