@@ -52,7 +52,7 @@ _AMOUNT_WORDS = frozenset({"value", "volume", "amount", "worth", "investment", "
 _BEFORE_A_FIGURE = frozenset({"of", "about", "around", "roughly", "nearly", "over", "some", "approximately"})
 _WORDS_AFTER = 3  # the words after a number that say what it counts ("2,365 passenger trips")
 _NEAR = 6  # how far from a number a metric's word still says what the number is of
-_IN_ONE_CLAUSE = re.compile(r"(?<!\d)[.,](?!\d)|[;:!?()\"\u2014]|\s-\s")
+_IN_ONE_CLAUSE = re.compile(r"[.,](?!\d)|(?<!\d)[.,]|[;:!?()\"\u2014]|\s-\s")  # (not the point of "83.7")
 
 
 def _states_figure(text: str, fact: Fact, said_of_another: Callable[[str, str], bool] | None = None) -> bool:
@@ -639,7 +639,38 @@ class Engine:
     ) -> list[tuple[Candidate, MetricHit, Selection]]:
         """The readings `hits` scored against the place's facts, as the decision and `--explain` see them."""
         unstated = self._not_of_the_figure_checked(parsed, place, hits)
-        return [self.candidate(parsed, place, similarity, hit, unstated) for hit in hits]
+        scored = [self.candidate(parsed, place, similarity, hit, unstated) for hit in hits]
+        # a reading that leans on an aside the question has moved past is no rival either: the
+        # rest are ranked against the best of the others
+        conflicted = frozenset(
+            c.metric for c, hit, _ in scored if c.features.conflict and self._leans_on_an_aside(parsed, hit)
+        )
+        if not conflicted:
+            return scored
+        best = self._best_rival(parsed, place, unstated | conflicted)
+        rescored = []
+        for candidate, hit, selection in scored:
+            if not candidate.features.conflict and best:
+                features = replace(candidate.features, rank=hit.strength / best)
+                candidate = replace(candidate, features=features, score=score(features))
+            rescored.append((candidate, hit, selection))
+        return rescored
+
+    def _best_rival(self, parsed: ParsedQuery, place: str, ruled_out: frozenset[str]) -> float:
+        """The strength of the strongest reading a candidate is ranked against (0.0: none)."""
+        # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
+        # one this place has no figures for is no rival when it reads nothing but head words
+        # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
+        honouring = [m for m in parsed.metrics if m.heads] or list(parsed.metrics)
+        heads_at = {i for i, t in enumerate(parsed.content) if t in self.index.head_words}
+        rivals = [
+            m.strength
+            for m in honouring
+            if ((place, m.metric) in self.store.by_place_metric or m.positions - heads_at)
+            and not self._of_another_kind(parsed, place, m.metric)
+            and m.metric not in ruled_out
+        ]
+        return max(rivals, default=0.0)
 
     def _not_of_the_figure_checked(self, parsed: ParsedQuery, place: str, hits: list[MetricHit]) -> frozenset[str]:
         """The readings whose figures are of another kind than the one a check states ("trade
@@ -759,19 +790,7 @@ class Engine:
                 parsed.text, fact, lambda before, after: self._said_of_another(parsed, hit, fact, before, after)
             )
         )
-        # a reading that ignores the question's head word ("grow") is no rival to one that doesn't;
-        # one this place has no figures for is no rival when it reads nothing but head words
-        # ("growth" is GDP growth in general, and a zone's growth is its trade growth)
-        honouring = [m for m in parsed.metrics if m.heads] or list(parsed.metrics)
-        heads_at = {i for i, t in enumerate(parsed.content) if t in self.index.head_words}
-        rivals = [
-            m.strength
-            for m in honouring
-            if ((place, m.metric) in self.store.by_place_metric or m.positions - heads_at)
-            and not self._of_another_kind(parsed, place, m.metric)
-            and m.metric not in unstated
-        ]
-        best = max(rivals, default=hit.strength)
+        best = self._best_rival(parsed, place, unstated) or hit.strength
         features = Features(
             place=similarity,
             alias=hit.coverage,
@@ -805,6 +824,7 @@ class Engine:
         lex = self.store.vocabulary.lexicon
         names = self.index.metric_name_tokens
         units = self.index.unit_of_token
+        heads = self.index.head_words
         figure = {singular(t) for t in lex.content_tokens(fact.figure)} | self.index.unit_words.get(
             fact.unit, frozenset()
         )
@@ -826,8 +846,13 @@ class Engine:
 
         def naming(said: list[str]) -> list[str]:
             # the words that can say what a number is of: no units ("43%" says a percent, not of
-            # what), no stop words, no other numbers
-            return [t for t in said if t not in units and t not in lex.stop_words and not t[:1].isdigit()]
+            # what), no stop words, no other numbers, nor the head words that say a kind of figure and
+            # not of what ("tourism revenue grew 83.7%": "grew" is said of every growth)
+            return [
+                t
+                for t in said
+                if t not in units and t not in lex.stop_words and t not in heads and not t[:1].isdigit()
+            ]
 
         said_after = tokens(_IN_ONE_CLAUSE.split(after, maxsplit=1)[0])
         if said_after and said_after[0] in units and said_after[0] not in figure:
@@ -883,9 +908,19 @@ class Engine:
         leaned = {i for i in hit.positions & parsed.aside if parsed.content[i] not in self.index.head_words}
         if not leaned:
             return False
+        heads = self.index.head_words
         own = hit.positions - parsed.aside
-        if all(parsed.content[i] in self.index.head_words for i in own):
-            return False  # "What growth did the bureau report?": the question names no subject of its own
+        if all(parsed.content[i] in heads for i in own):
+            # "What growth did the bureau report?": the question names no subject of its own, unless
+            # another reading reads one in it ("Tourism revenue grew 83.7%? ... By what percentage
+            # did the number of tourists rise?")
+            return any(
+                other.metric != hit.metric
+                and other.coverage >= 1.0
+                and own <= other.positions
+                and any(parsed.content[i] not in heads for i in other.positions - parsed.aside)
+                for other in parsed.metrics
+            )
         return any(
             other.metric != hit.metric
             and other.coverage >= 1.0

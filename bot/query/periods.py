@@ -126,6 +126,9 @@ _WHOLE_YEAR = re.compile(
 )
 _FISCAL_YEAR = re.compile(r"\bfy\s*'?(?:(?:19|20)\d{2}|\d{2})\b")
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|(?:to|through|until|till|thru)\b))")
+# "rose 83.7 percent in 2023 compared with 2022" (read as "in 2023 since 2022"): the change in that
+# year, or over the years between, not a span left open at 2022
+_YEAR_SINCE = re.compile(rf"\b(?:in\s+)?{_Y}\s+since\s+{_Y}\b")
 _RELATIVE = re.compile(r"\b(last|previous|past|this|current)\s+year\b")
 _LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|current|now|recent)\b")
 _SPACES = re.compile(r"\s{2,}")
@@ -202,6 +205,11 @@ def extract_period(text: str, today: date | None = None, context: tuple[str, str
     if not _MAYBE_PERIOD.search(text):
         return PeriodMatch(None, text)
     skip = marked_spans(text, context)
+    match = _search(_YEAR_SINCE, text, skip)
+    if match is not None and int(match[2]) < int(match[1]):
+        year, base = int(match[1]), int(match[2])
+        asked = str(year) if year == base + 1 else f"{base}/{year}"
+        return PeriodMatch(parse_period(asked), _cut(text, match))
     match = _search(_SINCE, text, skip)
     if match is not None:
         year = int(match[1])

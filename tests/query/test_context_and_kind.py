@@ -1075,3 +1075,49 @@ def test_a_total_over_years_the_documents_do_not_sum_is_held_back() -> None:
 
 def test_the_year_before_a_year_is_read() -> None:
     assert figure_of("xinjiang trade the year before 2023") == "246.36 billion yuan"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "in 2023 compared with 2022" is the change in 2023, not a span left open at 2022
+        ("xizang gdp growth in 2023 compared to 2022", "9.5 percent"),
+        ("How much did Tibet's tourist numbers rise in 2023 relative to 2022?", "83.7 percent"),
+    ],
+)
+def test_a_year_compared_with_the_year_before_is_that_years_change(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # the growth said of revenue ("grew 83.7 percent") is not the growth asked of visitors; "grew"
+        # says a kind of figure, not of what
+        "I was told Tibet's tourism revenue rose 83.7 percent in 2023. What was the rise in the number of tourists"
+        " that year?",
+        # the background names revenue, the question visitors: the reading that needs the background's
+        # words is no rival to the one the question names
+        "My notes say Xizang's visitor numbers grew 60 percent in 2023 while tourism revenue grew 83.7 percent. Maybe"
+        " I swapped them. By what percentage did the number of visitors rise?",
+    ],
+)
+def test_the_growth_asked_of_one_thing_is_not_the_growth_said_of_another(query: str) -> None:
+    assert figure_of(query) == "83.7 percent"
+
+
+def test_the_starting_value_in_a_year_is_that_years_figure_not_a_span() -> None:
+    # "the starting value in 2015" asks the 2015 level, not the growth since 2015
+    answer = ask(
+        "Xinjiang's GDP rose to 2.05 trillion yuan in 2024 at an average annual growth of 6.1 percent. What was the"
+        " starting value in 2015?"
+    )
+    assert answer.interpretation.period == "2015"
+    assert answer.status is not Status.ANSWERED or answer.fact is None or answer.fact.fact.figure != "6.1 percent"
+
+
+def test_how_much_of_a_years_trade_was_exports_is_a_part() -> None:
+    # the year inside "how much of Xizang's 2023 foreign trade was exports" leaves it a part of the trade
+    assert (
+        ask("How much of Xizang's 2023 foreign trade was exports and how much imports?").status is not Status.ANSWERED
+    )
