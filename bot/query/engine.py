@@ -69,12 +69,28 @@ def _states_figure(text: str, fact: Fact, said_of_another: Callable[[str, str], 
             # (a year is said beside anything: "finished in 2018 cost" still says 2018)
             if said_of_another is None or _YEAR_WORD.fullmatch(n):
                 return True
+            # one of several numbers offered side by side ("I've seen both 246.36 and 357.33 billion")
+            # is a choice the question asks to make, not the figure it already has
+            if _OFFERED_AFTER.match(text, match.end()) or _OFFERED_BEFORE.search(text, 0, match.start()):
+                continue
             if not said_of_another(text[: match.start()], text[match.end() :]):
                 return True
         return False
 
     return bool(numbers) and all(said(n) for n in numbers)
 
+
+# a number beside another with only a scale word or a percent sign and "or", "and", "vs" or a
+# comma between them: numbers offered to choose from
+_SIDE_BY_SIDE = (
+    r"\s*(?:%|percent|(?:thousand|million|billion|trillion)\b)?\s*(?:,|/|\bor\b|\band\b|\bvs\.?|\bversus\b)\s*"
+)
+# (a year is no number offered: "237.58 billion yuan since 2015 and 45.657 billion")
+_NOT_A_YEAR = r"(?!(?:19|20)\d{2}(?!\d|[.,]\d))"
+_OFFERED_AFTER = re.compile(rf"{_SIDE_BY_SIDE}(?:maybe\s+|perhaps\s+|even\s+)?{_NOT_A_YEAR}\d")
+_OFFERED_BEFORE = re.compile(
+    rf"(?<![\d.]){_NOT_A_YEAR}\d[\d,]*(?:\.\d+)?{_SIDE_BY_SIDE}(?:maybe\s+|perhaps\s+|even\s+)?$"
+)
 
 _TO_DATE = re.compile(r"\bcumulative|\badded\s+up\b|\badd(?:ing)?\s+up\b|\baltogether\b|\bin\s+total\b|\ball\s+told\b")
 
@@ -868,6 +884,14 @@ class Engine:
         if of_a_whole:
             said_later -= set().union(*(names.get(metric, frozenset()) for metric in other_readings))
         earlier = naming(tokens(_IN_ONE_CLAUSE.split(before)[-1]))[::-1][:_NEAR]
+        if rest[:1] == ["of"] and not of_a_whole:
+            # "9,092 km of first-class expressway": what follows "of" is what the number measures,
+            # whatever was named before it ("12,400 km of railway and 9,092 km of ...")
+            for word in later:
+                if word in said_later:
+                    return False
+                if word in others:
+                    return True
         # the figure's own words ("billion yuan", "flights") follow its number; said before it,
         # they are the number before's ("52.43 billion yuan, making up 13.3%")
         for at in range(_NEAR):

@@ -1121,3 +1121,34 @@ def test_how_much_of_a_years_trade_was_exports_is_a_part() -> None:
     assert (
         ask("How much of Xizang's 2023 foreign trade was exports and how much imports?").status is not Status.ANSWERED
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # numbers offered side by side are a choice the question asks to make, not a figure it has
+        (
+            "Xinjiang's foreign trade in 2024: was it 357.33 or 435.11 billion yuan? What was the total?",
+            "435.11 billion yuan",
+        ),
+        ("What was Xizang's GDP growth in 2023? My sources say 9.1 percent or 9.5 percent.", "9.5 percent"),
+        # what follows "km of" is what the number measures, whatever was named before it
+        (
+            "My sheet lists 12,400 km of railways and 9,092 km of first-class expressways for Xinjiang. What is its"
+            " railway operating mileage?",
+            "9,092 kilometers",
+        ),
+    ],
+)
+def test_numbers_offered_or_said_of_another_thing_are_no_figure_stated(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_year_beside_a_number_is_no_number_offered() -> None:
+    # "237.58 billion yuan since 2015 and 45.657 billion for the bonded zone": the bonded zone's figure
+    # is stated of the zone, not offered beside the year as Kashi's
+    answer = ask(
+        "I only want the 2023 figure. The article mentions 237.58 billion yuan since 2015 and 45.657 billion for the"
+        " bonded zone. What was Kashi's trade in 2023?"
+    )
+    assert not (answer.status is Status.ANSWERED and answer.fact and answer.fact.fact.figure == "45.657 billion yuan")
