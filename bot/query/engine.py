@@ -917,7 +917,7 @@ class Engine:
     def _rate_of(self, parsed: ParsedQuery, fact: Fact) -> bool:
         """ "By how much did the number of tourists increase?": the count grows, and the answer
         is a rate; a growth or share asked of a count or an amount is a percent or a fold."""
-        asks_rate = any(
+        asks_rate = not parsed.kind_without_rate and any(
             t in self.index.head_words and t != "rank" for i, t in enumerate(parsed.content) if i not in parsed.context
         )
         # a multiple asked ("how many times bigger") is answered by a multiple, not a percent

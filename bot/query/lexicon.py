@@ -55,6 +55,9 @@ class Lexicon:
     folds: Mapping[str, str] = field(default_factory=dict)
     weak_words: frozenset[str] = frozenset()
     head_words: frozenset[str] = frozenset()
+    # the units a head word's figures come in ("grow": percent, a multiple); a head word with
+    # none listed fits any kind of question
+    head_units: Mapping[str, frozenset[str]] = field(default_factory=dict)
     phrases: tuple[Rewrite, ...] = ()
     chinese: tuple[tuple[str, str], ...] = ()  # longest first
     period_words: frozenset[str] = frozenset()
@@ -353,6 +356,9 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         for key, words_, listed in _worded(data.get("kinds"), f"{name}: kinds", "units")
     ]
     chinese = sorted(_pairs(data.get("chinese"), f"{name}: chinese"), key=lambda pair: -len(pair[0]))
+    # head words, as a list or with the units their figures come in ({grow: [percent, fold]})
+    given_heads = data.get("head_words") or []
+    heads: dict[Any, Any] = given_heads if isinstance(given_heads, dict) else dict.fromkeys(given_heads)
     return Lexicon(
         stop_words=frozenset(_strings(data.get("stop_words"), f"{name}: stop_words")),
         fillers=frozenset(_strings(data.get("fillers"), f"{name}: fillers")),
@@ -362,7 +368,12 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
         },
         folds=folds,
         weak_words=frozenset(_strings(data.get("weak_words"), f"{name}: weak_words")),
-        head_words=frozenset(_strings(data.get("head_words"), f"{name}: head_words")),
+        head_words=frozenset(_strings(list(heads), f"{name}: head_words")),
+        head_units={
+            str(head).lower(): frozenset(_strings(units, f"{name}: head_words.{head}"))
+            for head, units in heads.items()
+            if units
+        },
         phrases=_rewrites(data.get("phrases"), f"{name}: phrases"),
         chinese=tuple(chinese),
         period_words=frozenset(_strings(data.get("period_words"), f"{name}: period_words")),

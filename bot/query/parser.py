@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.query.index import HEAD_WEIGHT, PlacePhrase, VocabularyIndex
+from bot.query.lexicon import Kind
 from bot.query.periods import chinese_periods, extract_period, marked_spans
 from bot.query.spelling import Speller
 from bot.query.text import fold, singular, words
@@ -207,6 +208,9 @@ class ParsedQuery:
     aside: frozenset[int] = frozenset()  # ... in clauses that hardly count beside a question naming its metric
     corrections: tuple[tuple[str, str], ...] = ()  # misspellings put right: (as typed, as read)
     kind: tuple[str, frozenset[str]] | None = None  # the kind of figure asked, and the units that are of it
+    # the last question asks its kind without a growth or share word ("..., rising 80.8 percent. What
+    # was the precise total?"): a rate is not what it asks
+    kind_without_rate: bool = False
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
     set_aside: frozenset[str] = frozenset()  # words the question sets aside and does not ask ("not the revenue")
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
@@ -283,7 +287,8 @@ class QueryParser:
         # the kind the last question asks ("... the record revenue, I already have it. How many tourists
         # did Xizang receive?" asks a count), or else the kind any clause asks
         questions = [c for c in asking_clauses if ASKED_MARK in c]
-        kind = (lex.kind(questions[-1].replace(ASKED_MARK, "?")) if questions else None) or lex.kind(
+        asked_kind = lex.kind(questions[-1].replace(ASKED_MARK, "?")) if questions else None
+        kind = asked_kind or lex.kind(
             not_context.replace(ASKED_MARK, "?")  # a kind word may end its question ("- growth rate?")
         )
         context_marks = (CONTEXT_MARK, CLAUSE_MARK)
@@ -318,7 +323,9 @@ class QueryParser:
                     # a Chinese term names its metric outright: full weight, nothing left to explain
                     cjk_hits.append(MetricHit(key, CJK_SCORE, 1.0, 1.0))
         marked_words = [
-            (part, weight) for w, weight in self._clauses(words(rest)) for part in (self.index.split_compound(w) or [w])
+            (part, weight)
+            for w, weight in self._clauses(words(rest), asked_kind)
+            for part in (self.index.split_compound(w) or [w])
         ]
         # split hyphenated words ("sichuan-xizang") unless the fold table knows them whole
         tagged = [
@@ -366,6 +373,8 @@ class QueryParser:
             second_period=second_period,
             corrections=corrections,
             kind=(kind.key, kind.units) if kind else None,
+            kind_without_rate=asked_kind is not None
+            and not any(self._token(w) in lex.head_units for w in words(questions[-1])),
             counted=self._counted(folded_counted),
             stated=frozenset() if wh_clauses else self._stated(folded),
             asks_beyond_its_figures=asks_beyond,
@@ -570,8 +579,9 @@ class QueryParser:
 
         return CLAUSE_MARK.join(mark(i, c) for i, c in enumerate(clauses))
 
-    def _clauses(self, words_: list[str]) -> list[tuple[str, float]]:
-        """Each word with its weight: 1 in the clause that asks, less in a context clause.
+    def _clauses(self, words_: list[str], kind: Kind | None = None) -> list[tuple[str, float]]:
+        """Each word with its weight: 1 in the clause that asks, less in a context clause
+        (`kind`: the kind of figure the last question asks, when it says).
 
         "The chairman said Xizang's economy ranked first ... What was the region's GDP?"
         asks for GDP; the ranking is context. Without a clause that asks and names a
@@ -646,9 +656,21 @@ class QueryParser:
             # a question that only checks a number ("Was it 83.7 percent or something else?")
             # asks what the sentences before it name ("... gives a year-on-year increase")
             return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
+        # a head word around a question of another kind ("..., rising 80.8 percent. What was the exact
+        # January-November total?") asks nothing either
+        unasked_heads = (
+            {h for h, units in self.lexicon.head_units.items() if not units & kind.units} if kind else set()
+        )
         if focus is None:
             return [
-                (w, LOOSE_CONTEXT_WEIGHT if i in opened else BACKGROUND_WEIGHT if i in remembered else 1.0)
+                (
+                    w,
+                    LOOSE_CONTEXT_WEIGHT
+                    if i in opened
+                    else (CONTEXT_WEIGHT if self._token(w) in unasked_heads else BACKGROUND_WEIGHT)
+                    if i in remembered
+                    else 1.0,
+                )
                 for i, c in enumerate(clauses)
                 for w in c
             ]
@@ -692,11 +714,12 @@ class QueryParser:
         # around it ("Xizang ranks first in China for the clean-energy share ...") asks nothing
         asked_heads = {h for h in (self._token(w) for w in clauses[focus]) if h in heads}
 
+
         def word_weight(i: int, w: str) -> float:
             given = weight_of(i)
-            if asked_heads and i != focus and given > CONTEXT_WEIGHT:
+            if (asked_heads or unasked_heads) and i != focus and given > CONTEXT_WEIGHT:
                 head = self._token(w)
-                if head in heads and head not in asked_heads:
+                if head in heads and ((asked_heads and head not in asked_heads) or head in unasked_heads):
                     return CONTEXT_WEIGHT
             return given
 
@@ -711,8 +734,9 @@ class QueryParser:
             return places
 
         def in_context(hit: PlaceHit) -> bool:
-            # the name as said, its words apart or hyphened ("qinghai-xizang ... project")
-            said = r"[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
+            # the name as said, its words apart or hyphened ("qinghai-xizang ... project"), or
+            # possessive ("xinjiang's pilot ftz")
+            said = r"(?:'s)?[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
             found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)] or [
                 m.start()
                 for m in re.finditer(rf"(?<!\w){said}(?!\w)", text)  # "china-pakistan route"

@@ -1152,3 +1152,35 @@ def test_a_year_beside_a_number_is_no_number_offered() -> None:
         " bonded zone. What was Kashi's trade in 2023?"
     )
     assert not (answer.status is Status.ANSWERED and answer.fact and answer.fact.fact.figure == "45.657 billion yuan")
+
+
+def test_a_place_named_with_its_possessive_in_the_background_gives_way() -> None:
+    # "Xinjiang's pilot FTZ" is named in the background only; the question asks about Xinjiang
+    query = (
+        "Xinjiang's pilot FTZ handled 189.98 billion yuan in 2024, about 43.66 percent of the region's total. What"
+        " was Xinjiang's total foreign trade in 2024?"
+    )
+    assert figure_of(query) == "435.11 billion yuan"
+
+
+def test_a_growth_said_around_a_question_of_another_kind_is_not_asked() -> None:
+    # "..., rising 80.8 percent. What was the precise total?" asks the total, never the growth
+    answer = ask(
+        "A Kashi official said its trade went past 75 billion yuan in the first 11 months of 2023, rising 80.8"
+        " percent. What was the precise total?"
+    )
+    assert not (answer.status is Status.ANSWERED and answer.fact and answer.fact.fact.unit == "percent")
+    assert (
+        figure_of(
+            "Kashi's trade rose 80.8 percent in the first 11 months of 2023. What was the exact Jan-Nov 2023 total?"
+        )
+        == "77.15 billion yuan"
+    )
+
+
+def test_head_words_are_listed_alone_or_with_the_units_of_their_figures() -> None:
+    listed = parse_lexicon({"head_words": ["share", "grow"]}, "lexicon.yaml")
+    assert listed.head_words == {"share", "grow"} and not listed.head_units
+    mapped = parse_lexicon({"head_words": {"Grow": ["percent", "fold"], "capita": []}}, "lexicon.yaml")
+    assert mapped.head_words == {"grow", "capita"}
+    assert mapped.head_units == {"grow": {"percent", "fold"}}
