@@ -1156,7 +1156,15 @@ class Engine:
             if selection.status is Status.ANSWERED:
                 answers.append(selection.facts[0])
         asked = set(words(parsed.operator[1])) if parsed.operator else set()
-        unknown = [w for w in parsed.remaining if w not in asked and self.looks_like_name(w, in_place_slot=True)]
+        unknown = [
+            w
+            for w in parsed.remaining
+            if w not in asked
+            and self.looks_like_name(w, in_place_slot=True)
+            # (who said it, "Erkin Tuniyaz said ...", names no place)
+            and w not in self.attributed_names
+            and not self._attributed(parsed, w)
+        ]
         if unknown:
             # a name where a place would be: say which places we do have
             reason = f"I don't know the place '{' '.join(unknown)}'."

@@ -1184,3 +1184,24 @@ def test_head_words_are_listed_alone_or_with_the_units_of_their_figures() -> Non
     mapped = parse_lexicon({"head_words": {"Grow": ["percent", "fold"], "capita": []}}, "lexicon.yaml")
     assert mapped.head_words == {"grow", "capita"}
     assert mapped.head_units == {"grow": {"percent", "fold"}}
+
+
+def test_who_said_it_names_no_place() -> None:
+    # a speaker the documents name ("Erkin Tuniyaz") in a question that names no place is no unknown place
+    assert (
+        figure_of("Erkin Tuniyaz mentioned civil airports in his interview. How many are there?") == "27 civil airports"
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Over 70 percent of Xinjiang's public spending goes to people's livelihoods, or was it a higher number? What"
+        " share is it?",
+        "Erkin Tuniyaz said over 70 percent of the regional spending goes to people's livelihoods, or was it a higher"
+        " figure? What share does he give?",
+    ],
+)
+def test_a_checks_doubt_asks_no_comparison(query: str) -> None:
+    # "or was it a higher number?" doubts the number given; it asks no comparison
+    assert figure_of(query) == "77 percent"
