@@ -696,16 +696,21 @@ class Engine:
         if parsed.after_gap is not None:
             # beside a gap ("reached 13.3 billion yuan, accounting for X"), the gap is asked, and
             # the words right after it say what it counts ("with X countries and regions")
-            after = lex.content_tokens(_CLAUSE_END.split(parsed.after_gap, maxsplit=1)[0])[:2]
-            counting = {
-                hit.metric
-                for hit in hits
-                for fact in self.store.by_place_metric[(place, hit.metric)]
-                # ("reached X%": a percent, though "95.2%" is one token)
-                if after
-                and set(after)
-                <= set(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset())
-            }
+            said_after = lex.content_tokens(_CLAUSE_END.split(parsed.after_gap, maxsplit=1)[0])
+            counting: set[str] = set()
+            # (two words, "countries and regions", or one: "... visitors last year")
+            for after in (said_after[:2], said_after[:1]):
+                counting = {
+                    hit.metric
+                    for hit in hits
+                    for fact in self.store.by_place_metric[(place, hit.metric)]
+                    # ("reached X%": a percent, though "95.2%" is one token)
+                    if after
+                    and set(after)
+                    <= set(lex.content_tokens(fact.figure)) | self.index.unit_words.get(fact.unit, frozenset())
+                }
+                if counting:
+                    break
             if counting:
                 return frozenset(h.metric for h in hits if h.metric not in counting)
             # the words right before it say it is an amount ("with a total import and export value of

@@ -96,6 +96,31 @@ _WH_WORDS = frozenset({"how", "what", "whats", "which", "where", "when", "who"})
 _TODAY = frozenset({"has", "have", "now", "today", "currently", "latest", "nowadays"})
 
 
+# where a part of a pasted sentence ends ("..., growing by 9.5 percent, and ..."), and where the
+# pasted sentence itself does: a closing quote, a dash, the end of its sentence
+_PART_END = re.compile(r",(?!\d)|[;:!?()\"“”‘’]|(?<!\d)\.|\.(?!\d)|(?<!\w)'|'(?!\w)|\s[-–—]+\s")
+_PASTE_END = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)|\s[-–—]+\s|[.?!](?:\s|$)")
+_PASTE_START = re.compile(r"[\"“”‘’]|(?<!\w)'")
+
+
+def _beside_the_gap(before: str, after: str) -> tuple[str, str]:
+    """The pasted sentence's parts other than the gap's ("Xizang's tourism sector has also seen
+    significant growth, | welcoming ... visitors"), and the rest: the gap's own part and what the
+    asker typed around the pasted sentence."""
+    opened = [m.end() for m in _PASTE_START.finditer(before)]
+    start = opened[-1] if opened else 0
+    closed = _PASTE_END.search(after)
+    end = closed.start() if closed else len(after)
+    pasted_before, pasted_after = before[start:], after[:end]
+    part_starts = [m.end() for m in _PART_END.finditer(pasted_before)]
+    part_start = part_starts[-1] if part_starts else 0
+    part_ended = _PART_END.search(pasted_after)
+    part_end = part_ended.start() if part_ended else len(pasted_after)
+    beside = f"{pasted_before[:part_start]} {pasted_after[part_end:]}"
+    rest = f"{before[:start]} {pasted_before[part_start:]} {pasted_after[:part_end]} {after[end:]}"
+    return beside, rest
+
+
 def _around_gap(text: str) -> tuple[str | None, str | None]:
     """The question as typed before and after the gap of a pasted sentence, when it has one."""
     gap = GAP.search(text)
@@ -351,6 +376,7 @@ class QueryParser:
             and t not in lex.stop_words
             and t not in lex.fillers
             and t not in place_words
+            and not (has_gap and t in _GAP_WORDS)  # the gap ("what is X?") is the figure asked, no word of it
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
@@ -358,7 +384,13 @@ class QueryParser:
         # what the question sets aside, unless its own clause names it too
         set_aside = lex.set_aside_words(folded) - {t for t, weight in kept if weight >= 1.0}
         context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
-        metrics, used = self._metrics(content, context)
+        # the head words of a pasted sentence's other parts ("has seen significant growth, welcoming
+        # ... visitors") say what those parts are, not the gap
+        beside_gap: frozenset[str] = frozenset()
+        if before_gap is not None and after_gap is not None:
+            beside, around = _beside_the_gap(before_gap, after_gap)
+            beside_gap = frozenset(map(self._token, words(beside))) - frozenset(map(self._token, words(around)))
+        metrics, used = self._metrics(content, context, beside_gap)
         # words of a context clause block nothing
         used = used | set(context)
         if cjk_hits:
@@ -913,7 +945,13 @@ class QueryParser:
         return specific
 
     # -- metrics --------------------------------------------------------
-    def _metrics(self, content: list[str], context: dict[int, float] | None = None) -> tuple[list[MetricHit], set[int]]:
+    def _metrics(
+        self, content: list[str], context: dict[int, float] | None = None, beside_gap: frozenset[str] = frozenset()
+    ) -> tuple[list[MetricHit], set[int]]:
+        """The metric readings of the question's `content` words, strongest first, and the positions
+        they explain. `context` weighs the words of context clauses; `beside_gap` are the words only
+        the other parts of a pasted sentence say ("has seen significant growth, welcoming ...
+        visitors"): they describe those parts, not the gap, and count like context."""
         index = self.index
         # token -> (similarity, query positions)
         matched: dict[str, tuple[float, int]] = {}
@@ -933,9 +971,12 @@ class QueryParser:
         for token, (similarity, pos) in matched.items():
             # "share", "growth", "rank" say what kind of figure is asked: a reading that
             # ignores them answers a different question
-            weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if token in index.head_words else 1.0)
+            asks_a_kind = token in index.head_words and token not in beside_gap
+            weight = index.token_weight[token] * similarity * (HEAD_WEIGHT if asks_a_kind else 1.0)
             if context and pos in context:
                 weight *= context[pos]  # a word of a context clause counts for less
+            if token in beside_gap:
+                weight *= LOOSE_CONTEXT_WEIGHT
             position_weight[pos] = max(position_weight.get(pos, 0.0), weight)
             if token in index.unit_of_token:
                 unit_positions[pos] = index.unit_of_token[token]
@@ -1001,7 +1042,9 @@ class QueryParser:
         # digital economy" is the share, not the digital economy
         # (a head word in a context clause, "... reported as ranking first", asks nothing)
         head_positions = {
-            pos for token, (_, pos) in matched.items() if token in index.head_words and not (context and pos in context)
+            pos
+            for token, (_, pos) in matched.items()
+            if token in index.head_words and not (context and pos in context) and token not in beside_gap
         }
         hits = sorted(
             (

@@ -1205,3 +1205,25 @@ def test_who_said_it_names_no_place() -> None:
 def test_a_checks_doubt_asks_no_comparison(query: str) -> None:
     # "or was it a higher number?" doubts the number given; it asks no comparison
     assert figure_of(query) == "77 percent"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the other parts of a pasted sentence ("up 9.5 percent and ranking first", "grew fast") say what
+        # those parts are; the gap is the part it stands in
+        (
+            "'In 2023 the region's GDP came to nearly X, up 9.5 percent and ranking first nationwide' Xizang,"
+            " what's X?",
+            "240 billion yuan",
+        ),
+        ("'Xizang's trade grew fast in 2023, reaching ... yuan' what was the trade figure?", "10 billion yuan"),
+        ('"Tibet\'s tourism has seen strong growth, welcoming ... visitors in 2023" - how many visitors?', None),
+    ],
+)
+def test_the_other_parts_of_a_pasted_sentence_do_not_say_what_its_gap_is(query: str, figure: str | None) -> None:
+    answer = ask(query)
+    assert answer.status is Status.ANSWERED and answer.fact is not None
+    if figure is not None:
+        assert answer.fact.fact.figure == figure
+    assert answer.fact.fact.unit != "percent"
