@@ -50,6 +50,8 @@ LOOSE_CONTEXT_WEIGHT = 0.3
 # after a figure stated: "17 GMP-certified enterprises, but how many national drug approval numbers?")
 _CLAUSE_BREAK = re.compile(
     r"[?!;]+\s*|(?<=[a-z0-9%)\]])(?<!\bu\.s)\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
+    # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
+    r"|,\s+(?=(?:i\s+(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
@@ -166,7 +168,7 @@ def _opens_a_question(clause: list[str]) -> bool:
     if not clause:
         return False
     # "I want the actual 2023 GDP number.", "please give me ...": a request asks too
-    request = clause[0] in _REQUESTERS and len(clause) > 1 and clause[1] in _REQUESTS
+    request = (clause[0] in _REQUESTERS and len(clause) > 1 and clause[1] in _REQUESTS) or _makes_a_request(clause)
     return clause[0] in _ASKING or request or bool(_WH_WORDS & set(clause))
 
 

@@ -1227,3 +1227,25 @@ def test_the_other_parts_of_a_pasted_sentence_do_not_say_what_its_gap_is(query: 
     if figure is not None:
         assert answer.fact.fact.figure == figure
     assert answer.fact.fact.unit != "percent"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a request after a comma asks on its own; the year the asker already has is background
+        "Xizang's 2023 GDP was nearly 240 billion yuan. For my table I already have 2023, I want the 2022 GDP.",
+        "Xizang's cement output hit 11.9843 million tons in 2023, got that. Please give me the 2022 cement output.",
+    ],
+)
+def test_a_request_keeps_its_own_period(query: str) -> None:
+    answer = ask(query)
+    assert answer.status is not Status.ANSWERED
+    assert answer.interpretation.period == "2022"
+
+
+def test_a_request_keeps_its_own_place() -> None:
+    # "Just give me ..." asks; the place named in what the asker set aside gives way
+    assert (
+        figure_of("Skip the Kashi figures, I have them. Just give me Xinjiang's 2023 foreign trade.")
+        == "357.33 billion yuan"
+    )
