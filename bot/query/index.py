@@ -334,6 +334,9 @@ class VocabularyIndex:
         # of two names as far off, the one the word is a shortening of ("xjiang" drops
         # letters of "xinjiang", not of "xizang"); a tie beyond that is no reading
         closest = [h for h in hits if h[1] == hits[0][1]]
+        # (two names of one place as far off, "sinjiang" from "xinjiang" and "sinkiang", are one reading)
+        if len({frozenset(p.place for p in self.place_phrases[self.place_by_key[h[0]]]) for h in closest}) == 1:
+            closest = closest[:1]
         if len(closest) > 1:
             closest = [h for h in closest if _subsequence(key, h[0])]
             if len(closest) != 1:

@@ -152,15 +152,29 @@ _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f" first {_CJK_NUMBERS.get(m[2], m[2])} months of {m[1]} "),
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*[-—~至到]\s*(\d{1,2})\s*月"),
      lambda m: f" {m[1]}-{int(m[2]):02d}/{m[1]}-{int(m[3]):02d} "),
-    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月"), lambda m: f" {m[1]}-{int(m[2]):02d} "),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月"), lambda m: f" {_month_name(m[2])} {m[1]} "),
     (re.compile(r"(\d{4})\s*年"), lambda m: f" {m[1]} "),
+    # months said without their year ("1-4月 2024", "12月 2023"): the year is read beside them
+    (re.compile(r"前\s*(\d{1,2}|十一|十二|[一二两三四五六七八九十])\s*个?\s*月"),
+     lambda m: f" first {_CJK_NUMBERS.get(m[1], m[1])} months "),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*[-—~至到]\s*(\d{1,2})\s*月"),
+     lambda m: f" {_month_name(m[1])}-{_month_name(m[2])} "),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*月"), lambda m: f" {_month_name(m[1])} "),
 ]  # fmt: skip
+
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_name(number: str) -> str:
+    """ "12" -> "dec"; a number that is no month stays as written, and reads as no period."""
+    month = int(number)
+    return _MONTH_ABBREVIATIONS[month - 1] if 1 <= month <= 12 else f"{number}月"
 
 
 def chinese_periods(text: str) -> str:
     """Rewrite Chinese period phrases ("2023年上半年", "2023年前11个月") in the English forms below."""
-    if "年" not in text and "以来" not in text and "至今" not in text:
-        return text  # every rule needs the year's 年, or "since" (以来, 至今)
+    if "年" not in text and "月" not in text and "以来" not in text and "至今" not in text:
+        return text  # every rule needs the year's 年, a month's 月, or "since" (以来, 至今)
     for pattern, build in _CJK_RULES:
         text = pattern.sub(build, text)
     return text

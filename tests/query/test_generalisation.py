@@ -115,6 +115,7 @@ def test_ordinary_words_and_field_syntax_do_not_block_a_right_reading(query: str
         ("xinjinag trade 2023", "357.33 billion yuan"),  # transposition
         ("xjiang gdp 2024", "2.05 trillion yuan"),  # dropped letters
         ("Sinkiang trade 2023", "357.33 billion yuan"),  # older romanisation
+        ("sinjiang trade 2023", "357.33 billion yuan"),  # as far from Xinjiang as from Sinkiang: one place
         ("Qeshqer trade 2023", "77.15 billion yuan"),  # Uyghur
         ("Tibetan trade 2023", "10 billion yuan"),
         ("Xinjiang's trade 2023", "357.33 billion yuan"),

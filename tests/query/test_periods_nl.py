@@ -67,6 +67,11 @@ def test_no_period_and_latest() -> None:
         ("喀什2023年前11个月外贸", "2023-01/2023-11"),
         ("西藏2024年1-4月外贸", "2024-01/2024-04"),
         ("西藏2023年GDP", "2023"),
+        # a month is a month, with its year or beside it, never the whole year
+        ("喀什2023年12月外贸", "2023-12"),
+        ("喀什 12月 2023 外贸", "2023-12"),
+        ("西藏 1-4月 2024 外贸", "2024-01/2024-04"),
+        ("喀什综保区 2023 前11月 进出口", "2023-01/2023-11"),
     ],
 )
 def test_chinese_period_phrases(query: str, period: str) -> None:
