@@ -1249,3 +1249,20 @@ def test_a_request_keeps_its_own_place() -> None:
         figure_of("Skip the Kashi figures, I have them. Just give me Xinjiang's 2023 foreign trade.")
         == "357.33 billion yuan"
     )
+
+
+def test_the_year_the_asker_says_is_meant_is_read_where_the_pasted_sentence_says_last_year() -> None:
+    # "last year meaning 2023": the asker says which year the document's "last year" is
+    assert (
+        figure_of(
+            "Xizang: 'Last year, the region's GDP reached nearly ??? yuan' -- last year meaning 2023. What is it?"
+        )
+        == "240 billion yuan"
+    )
+
+
+def test_a_month_range_said_again_with_its_year_is_one_period() -> None:
+    # "from January to April this year, ... jan-apr 2024": one period, January to April 2024
+    answer = ask("'from January to April this year, foreign trade reached 2.8 billion yuan' - Xizang, jan-apr 2024?")
+    assert answer.interpretation.period == "January to April 2024"
+    assert answer.status is Status.ANSWERED
