@@ -24,7 +24,7 @@ from bot.store.periods import Period
 
 CJK_SCORE = 100.0
 # a gap in a pasted sentence: "...", "[?]", "___", or a lone X ("reached X, an increase of 201.7 percent")
-GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}|(?<![\w$.,-])[Xx](?![\w$-])")
+GAP = re.compile(r"\.\.\.|…|\[\s*\?\s*\]|_{3,}|(?<![\w$.,-])[Xx](?![\w$-])|(?<![\w?])\?{3,}(?!\s*$)")
 EXPLAIN_MIN_COVERAGE = 0.72
 STRAY_WEIGHT = 0.5
 

@@ -1266,3 +1266,14 @@ def test_a_month_range_said_again_with_its_year_is_one_period() -> None:
     answer = ask("'from January to April this year, foreign trade reached 2.8 billion yuan' - Xizang, jan-apr 2024?")
     assert answer.interpretation.period == "January to April 2024"
     assert answer.status is Status.ANSWERED
+
+
+def test_question_marks_standing_for_a_number_are_a_gap() -> None:
+    # "of which ??? was with Belt and Road countries" asks the part, as "..." would; "the B&R part" names it
+    query = (
+        "\"Xinjiang's trade in the first half of 2023 was 149.62 billion yuan, of which ??? was with Belt and Road"
+        " countries\" - what's the B&R part?"
+    )
+    assert figure_of(query) == "138.3 billion yuan"
+    # three question marks that end a question are only a question
+    assert figure_of("xizang trade 2023???") == "10 billion yuan"
