@@ -65,7 +65,8 @@ def _states_figure(text: str, fact: Fact, said_of_another: Callable[[str, str], 
 
     def said(n: str) -> bool:
         # a number glued to letters ("5A" attractions, "5G") states no figure
-        for match in re.finditer(rf"(?<![\d.]){re.escape(n)}(?![\dA-Za-z])", text):
+        # (an ordinal states its number: "got to 49th place")
+        for match in re.finditer(rf"(?<![\d.]){re.escape(n)}(?:st|nd|rd|th)?(?![\dA-Za-z])", text):
             # (a year is said beside anything: "finished in 2018 cost" still says 2018)
             if said_of_another is None or _YEAR_WORD.fullmatch(n):
                 return True

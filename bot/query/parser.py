@@ -51,7 +51,11 @@ LOOSE_CONTEXT_WEIGHT = 0.3
 _CLAUSE_BREAK = re.compile(
     r"[?!;]+\s*|(?<=[a-z0-9%)\]])(?<!\bu\.s)\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
     # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
-    r"|,\s+(?=(?:i\s+(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
+    r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
+)
+# a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
+_REQUEST = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like|id\s+like)\b|\b(?:give|tell|show)\s+me\b"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
@@ -168,7 +172,11 @@ def _opens_a_question(clause: list[str]) -> bool:
     if not clause:
         return False
     # "I want the actual 2023 GDP number.", "please give me ...": a request asks too
-    request = (clause[0] in _REQUESTERS and len(clause) > 1 and clause[1] in _REQUESTS) or _makes_a_request(clause)
+    request = (
+        (clause[0] in _REQUESTERS and len(clause) > 1 and clause[1] in _REQUESTS)
+        or _makes_a_request(clause)
+        or _REQUEST.search(" ".join(clause)) is not None
+    )
     return clause[0] in _ASKING or request or bool(_WH_WORDS & set(clause))
 
 
@@ -456,7 +464,7 @@ class QueryParser:
     def _wh_clauses(self, text: str) -> list[str]:
         """The clauses that ask a wh-question, read as typed (phrase rules drop some wh-words:
         "how many times")."""
-        if not _WH_WORDS & set(words(text)):
+        if not _WH_WORDS & set(words(text)) and _REQUEST.search(text.lower()) is None:
             return []  # most checks and keyword queries: no clause to look at
         return [c for c in self._typed_clauses(text) if self._asks_a_wh_question(c)]
 
@@ -467,9 +475,12 @@ class QueryParser:
         return [p for c in _CLAUSE_BREAK.split(_QUESTION_MARK.sub(". ", fold(text))) for p in c.split(",")]
 
     def _asks_a_wh_question(self, clause: str) -> bool:
-        """A wh-question about something it names ("What was the GDP?", "How many times bigger
-        is it?"), not one that only points back ("Is that what the documents say?")."""
+        """A wh-question or a request about something it names ("What was the GDP?", "How many
+        times bigger is it?", "I need the 2022 trade volume"), not one that only points back ("Is
+        that what the documents say?")."""
         said = words(clause)
+        if _REQUEST.search(" ".join(said)) and any(self._vocabulary_word(w) for w in said):
+            return True  # "I need the 2022 trade volume, the year it got to 49th place": a request names what it asks
         if not _WH_WORDS & set(said) or set(said) <= _WHO_IS_RIGHT:
             return False  # "Who's right?" checks what was said before it
         opening = next((w for w in said if w not in _OPENERS), "")

@@ -1277,3 +1277,31 @@ def test_question_marks_standing_for_a_number_are_a_gap() -> None:
     assert figure_of(query) == "138.3 billion yuan"
     # three question marks that end a question are only a question
     assert figure_of("xizang trade 2023???") == "10 billion yuan"
+
+
+def test_a_request_asks_beyond_the_ordinal_it_states() -> None:
+    # "I need its 2022 trade, the year it got to 49th place": the rank is stated (an ordinal states its
+    # number), the request asks the trade
+    assert (
+        figure_of("For Kashi's bonded zone I need its 2022 trade, the year it got to 49th place. Not the rank.")
+        == "28.28 billion yuan"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "unwanted"),
+    [
+        (
+            "Forget about the ports with dual customs clearance, I only need the number of border trade points Xizang"
+            " restored.",
+            "four national ports",
+        ),
+        (
+            "Besides the number of drug approval numbers, I want the output value of Xizang's Tibetan medicine"
+            " industry.",
+            "311 national drug approval numbers",
+        ),
+    ],
+)
+def test_what_a_request_sets_aside_is_not_asked(query: str, unwanted: str) -> None:
+    assert figure_of(query) != unwanted
