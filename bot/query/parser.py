@@ -321,7 +321,8 @@ class QueryParser:
         not_context = CLAUSE_MARK.join(asking_clauses)
         # the kind the last question asks ("... the record revenue, I already have it. How many tourists
         # did Xizang receive?" asks a count), or else the kind any clause asks
-        questions = [c for c in asking_clauses if ASKED_MARK in c]
+        # (a request is a question too: "Was its revenue up 83.7 percent? Just give me the growth in arrivals.")
+        questions = [c for c in asking_clauses if ASKED_MARK in c or _REQUEST.search(c)]
         asked_kind = lex.kind(questions[-1].replace(ASKED_MARK, "?")) if questions else None
         kind = asked_kind or lex.kind(
             not_context.replace(ASKED_MARK, "?")  # a kind word may end its question ("- growth rate?")
