@@ -255,10 +255,13 @@ def _rewrite(folded: str, rules: tuple[Rewrite, ...], prefilter: Prefilter) -> s
 
 @lru_cache(maxsize=8)  # one opener pattern per lexicon, one clause mark
 def _context_clause(openers: str, clause_mark: str) -> re.Pattern[str]:
-    """An opener and the rest of its clause, up to a comma, the end of the sentence or the next
-    clause mark. A decimal point is no full stop, a thousands separator ("18,000") no comma."""
+    """An opener and the rest of its clause, up to a comma, the end of the sentence, the next
+    clause mark or a request. A decimal point is no full stop, a thousands separator ("18,000")
+    no comma."""
     stop = re.escape(clause_mark)
-    return re.compile(rf"(?:{openers})(?:(?!{stop})[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
+    # (a request after the opener asks: "For my telecom report | I need the number of ...")
+    request = r"\b(?:i|we)\s+(?:really\s+|only\s+|just\s+|also\s+)?(?:need|want|would\s+like)\b|\bi'?d\s+like\b"
+    return re.compile(rf"(?:{openers})(?:(?!{stop}|{request})[^,?!;.]|\.(?=\d)|(?<=\d),(?=\d))*")
 
 
 def _either(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:

@@ -55,7 +55,7 @@ _CLAUSE_BREAK = re.compile(
 )
 # a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
 _REQUEST = re.compile(
-    r"\b(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like|id\s+like)\b|\b(?:give|tell|show)\s+me\b"
+    r"\b(?:(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like)|(?:i'?d|we'?d)\s+like|(?:give|tell|show)\s+me)\b"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",
@@ -661,7 +661,7 @@ class QueryParser:
             for i, c in clauses_at
             if i not in context
             and i not in recalled
-            and (_ASKING & set(c) or i in asked)
+            and (_ASKING & set(c) or i in asked or _REQUEST.search(" ".join(c)) is not None)
             and any(self._vocabulary_word(w) for w in c)
         ]
         index_of = {i: n for n, (i, _) in enumerate(clauses_at)}

@@ -1305,3 +1305,28 @@ def test_a_request_asks_beyond_the_ordinal_it_states() -> None:
 )
 def test_what_a_request_sets_aside_is_not_asked(query: str, unwanted: str) -> None:
     assert figure_of(query) != unwanted
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "I'd like ..." asks, and its clause is the one that asks: its period and metric are read
+        (
+            "I have Xinjiang's 2023 trade and its growth already. For the comparison I'd like the stated 2022 import"
+            " and export value.",
+            "246.36 billion yuan",
+        ),
+        # a context opener ("For my thesis") ends where a request begins
+        ("For my thesis I need Xinjiang's GDP in 2024.", "2.05 trillion yuan"),
+    ],
+)
+def test_a_request_after_an_opener_asks(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_request_after_an_opener_asks_for_a_count_not_a_rank() -> None:
+    answer = ask(
+        "Tibet is said to lead China in 5G base stations per capita. For my article I need the total number of 5G base"
+        " stations in Xizang."
+    )
+    assert not (answer.status is Status.ANSWERED and answer.fact and answer.fact.fact.unit == "rank")
