@@ -588,7 +588,11 @@ class QueryParser:
             asking = informative
         # a clause that ends in a question mark asks before one that only holds a wh-word
         # ("I am tracking how fast Tibet's trade has been expanding. ... How much did it rise?")
+        # (and so does a last request: "Is it true that UAVs flew 2,128 flights? I need the number of UAV flights.")
         questions = [i for i in asking if ASKED_MARK in clauses[i]]
+        last = max(i for i, c in enumerate(clauses) if c.strip())
+        if questions and last in asking and last not in questions and _REQUEST.search(clauses[last]):
+            questions.append(last)
         if questions:
             asking = questions
 

@@ -1330,3 +1330,23 @@ def test_a_request_after_an_opener_asks_for_a_count_not_a_rank() -> None:
         " stations in Xizang."
     )
     assert not (answer.status is Status.ANSWERED and answer.fact and answer.fact.fact.unit == "rank")
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "what did it grow to?" asks the level the change reached, not the change
+        (
+            "Xizang's GDP was about 240 billion yuan in 2023. What did Xinjiang's GDP grow to by 2024?",
+            "2.05 trillion yuan",
+        ),
+        ("Xinjiang income per head was 16,859 yuan in 2015. What had it risen to by 2024?", "30,899 yuan"),
+        # a last request after a check asks, as a last question would
+        (
+            "Is it true that Xizang's UAVs carried 2,128 passengers in 2023? I need the number of UAV flights in 2023.",
+            "8,411 flights",
+        ),
+    ],
+)
+def test_a_level_reached_and_a_last_request_are_read(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
