@@ -1350,3 +1350,19 @@ def test_a_request_after_an_opener_asks_for_a_count_not_a_rank() -> None:
 )
 def test_a_level_reached_and_a_last_request_are_read(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a gap on one side of "from A in Y1 to B in Y2" asks that side's figure, in that side's year
+        (
+            "'Xinjiang's per capita disposable income increased from 16,859 yuan in 2015 to ... in 2024' what is the"
+            " missing number?",
+            "30,899 yuan",
+        ),
+        ("'Kashi's trade partners grew from X in 2013 to 118 in 2023' - X?", "28"),
+    ],
+)
+def test_a_gap_on_one_side_of_a_change_asks_that_sides_figure(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
