@@ -365,8 +365,8 @@ class Engine:
             and not self._rate_of(parsed, fact)  # "tourism revenue growth": a rate of money
         ):
             return self._given_in(fact, "money")
-        # "how many companies" is not answered by a count of flights
-        if parsed.counted is not None and not self._counts(fact, parsed.counted):
+        # "how many companies" is not answered by a count of flights ("how many dollars" asks a currency)
+        if parsed.counted is not None and parsed.currency is None and not self._counts(fact, parsed.counted):
             return f"The documents count {self._counted_noun(fact)}, not '{parsed.counted}'."
         unread = [w for w in parsed.period_unread if w not in evidence and self._qualifies_a_period(parsed, w)]
         if unread:
@@ -807,7 +807,9 @@ class Engine:
         # the total value?") asks for another one, unless it asks to confirm it ("what exactly do
         # the documents say?")
         conflict = conflict or (
-            (parsed.after_gap is not None or (parsed.asks_beyond_its_figures and parsed.currency is None))
+            # (a currency asked, "10 billion yuan ($???) - the dollar amount?", asks the figure's equivalent)
+            (parsed.after_gap is not None or parsed.asks_beyond_its_figures)
+            and parsed.currency is None
             and _states_figure(
                 parsed.text, fact, lambda before, after: self._said_of_another(parsed, hit, fact, before, after)
             )

@@ -50,6 +50,8 @@ LOOSE_CONTEXT_WEIGHT = 0.3
 # after a figure stated: "17 GMP-certified enterprises, but how many national drug approval numbers?")
 _CLAUSE_BREAK = re.compile(
     r"[?!;]+\s*|(?<=[a-z0-9%)\]])(?<!\bu\.s)\s*\.\s+|\.[)\]'\"]\s+|\s[-—–]+\s|:\s+|,\s+(?:but|so)\s+(?=(?:how|what|which|when)\b)"
+    # "'... (about ??? U.S. dollars)' how many dollars?": the question after a closing quote is its own
+    r"|(?<=[\w).%])['\"”’]\s+(?=(?:how|what|whats|which|when|is|was|did|does|so|and|but)\b)"
     # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
     r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
 )

@@ -1366,3 +1366,31 @@ def test_a_level_reached_and_a_last_request_are_read(query: str, figure: str) ->
 )
 def test_a_gap_on_one_side_of_a_change_asks_that_sides_figure(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a currency asked beside a pasted yuan figure asks its printed equivalent, not the yuan it states
+        (
+            "'Xizang's trade reached 10 billion yuan ($...) in 2023' what dollar figure is in the brackets?",
+            "$138.08 million",
+        ),
+        ("'Kashi's 2022 bonded zone trade was 28.28 billion yuan (about ??? U.S. dollars)' how many dollars?", None),
+        ("how many dollars was the Kashi bonded zone's trade worth in 2022?", None),
+    ],
+)
+def test_a_currency_asked_beside_a_pasted_figure_is_its_equivalent(query: str, figure: str | None) -> None:
+    answer = ask(query)
+    assert answer.status is Status.ANSWERED
+    # the figure given first is the dollar one: "... · 2023: $138.08 million (10 billion yuan)"
+    given = answer.message.split(": ", 1)[1].split(" (", 1)[0]
+    assert "$" in given or "dollars" in given
+    if figure is not None:
+        assert given == figure
+
+
+def test_a_currency_the_documents_do_not_print_is_not_converted_beside_a_gap() -> None:
+    assert ask("'Xinjiang's 2024 trade reached 435.11 billion yuan ($...)' what is the dollar figure?").status is not (
+        Status.ANSWERED
+    )
