@@ -129,6 +129,10 @@ def _beside_the_gap(before: str, after: str) -> tuple[str, str]:
     return beside, rest
 
 
+# "share of", "percent of" before a place: the place is the whole a share is of
+_AS_A_WHOLE = re.compile(r"\b(?:share|percent|percentage|proportion|part)\s+of\s+(?:the\s+)?$|%\s+of\s+(?:the\s+)?$")
+
+
 def _around_gap(text: str) -> tuple[str | None, str | None]:
     """The question as typed before and after the gap of a pasted sentence, when it has one."""
     gap = GAP.search(text)
@@ -785,17 +789,27 @@ class QueryParser:
         if not spans:
             return places
 
-        def in_context(hit: PlaceHit) -> bool:
+        def mentions(hit: PlaceHit) -> list[int]:
             # the name as said, its words apart or hyphened ("qinghai-xizang ... project"), or
             # possessive ("xinjiang's pilot ftz")
             said = r"(?:'s)?[\s-]+".join(re.escape(w) for w in hit.text.split()) or re.escape(hit.text)
-            found = [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)] or [
+            return [m.start() for m in re.finditer(rf"(?<![\w-]){said}(?![\w-])", text)] or [
                 m.start()
                 for m in re.finditer(rf"(?<!\w){said}(?!\w)", text)  # "china-pakistan route"
             ]
+
+        def in_context(hit: PlaceHit) -> bool:
+            found = mentions(hit)
             return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
 
+        def only_as_a_whole(hit: PlaceHit) -> bool:
+            # "What share of Xinjiang's total was that?": the place a share is of, not the one it is of
+            outside = [at for at in mentions(hit) if not any(a <= at < b for a, b in spans)]
+            return bool(outside) and all(_AS_A_WHOLE.search(text[max(0, at - 30) : at]) for at in outside)
+
         asked = [h for h in places if not in_context(h)]
+        if asked and all(only_as_a_whole(h) for h in asked):
+            return places  # the place the context names, inside that whole, is the one asked
         return asked or places
 
     def _not_speakers(self, places: list[PlaceHit], text: str) -> list[PlaceHit]:

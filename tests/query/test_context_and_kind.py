@@ -1394,3 +1394,26 @@ def test_a_currency_the_documents_do_not_print_is_not_converted_beside_a_gap() -
     assert ask("'Xinjiang's 2024 trade reached 435.11 billion yuan ($...)' what is the dollar figure?").status is not (
         Status.ANSWERED
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # the place after "share of" is the whole the share is of; the place the sentence before names is asked
+        (
+            "Xinjiang's pilot FTZ handled about 190 billion yuan of trade in 2024. What share of Xinjiang's trade was"
+            " it?",
+            "43.66 percent",
+        ),
+        ("Tibet holds a lot of copper. What share of China's copper ore resources does it have?", "43%"),
+    ],
+)
+def test_the_place_a_share_is_of_is_not_the_place_asked(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_share_of_a_place_named_alone_is_that_places() -> None:
+    # no other place named: "what share of Xinjiang's trade" is still about Xinjiang (and not printed)
+    assert (
+        ask("What share of Xinjiang's trade in H1 2023 was with Belt and Road countries?").status is not Status.ANSWERED
+    )
