@@ -1417,3 +1417,9 @@ def test_a_share_of_a_place_named_alone_is_that_places() -> None:
     assert (
         ask("What share of Xinjiang's trade in H1 2023 was with Belt and Road countries?").status is not Status.ANSWERED
     )
+
+
+def test_years_in_brackets_after_two_figures_are_one_span() -> None:
+    # "from 930.69 billion (2015) to 2.05 trillion (2024)" spans 2015 to 2024, as "in 2015 to ... in 2024" does
+    query = "Xinjiang GDP went from 930.69 billion (2015) to 2.05 trillion (2024) - what average annual growth rate?"
+    assert figure_of(query) == "6.1 percent"
