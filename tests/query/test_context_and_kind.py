@@ -1423,3 +1423,15 @@ def test_years_in_brackets_after_two_figures_are_one_span() -> None:
     # "from 930.69 billion (2015) to 2.05 trillion (2024)" spans 2015 to 2024, as "in 2015 to ... in 2024" does
     query = "Xinjiang GDP went from 930.69 billion (2015) to 2.05 trillion (2024) - what average annual growth rate?"
     assert figure_of(query) == "6.1 percent"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # "the first one", "the first of the three" is a place in a list, no period phrase left unread
+        "Xinjiang's trade from 2022 to 2024 was ..., 357.33 and 435.11 billion yuan. What's the first one, for 2022?",
+        "Xinjiang's trade was given for three years. I need the 2022 number, the first of the three.",
+    ],
+)
+def test_a_place_in_a_list_is_no_period(query: str) -> None:
+    assert figure_of(query) == "246.36 billion yuan"
