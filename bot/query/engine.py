@@ -256,6 +256,7 @@ class Engine:
         self._pair_keys = list(store.by_place_metric)
         self._quote_cache: dict[str, frozenset[str]] = {}
         self.attributed_names = store.speaker_names
+        self._counted_nouns: dict[str, frozenset[str]] = {}
 
     # -- public ---------------------------------------------------------
     def ask(self, query: str) -> Answer:
@@ -881,6 +882,10 @@ class Engine:
         said_after = tokens(_IN_ONE_CLAUSE.split(after, maxsplit=1)[0])
         if said_after and said_after[0] in units and said_after[0] not in figure:
             return True
+        # ... or it counts what another of the place's figures counts ("traded with 10 countries and
+        # regions" is no "10 billion yuan")
+        if said_after and said_after[0] not in figure and said_after[0] in self._counted_at(fact.place):
+            return True
         rest = said_after[1:] if said_after and said_after[0] in units else said_after
         later = naming(rest)[:_NEAR]
         # after "of" come the words of the whole a share is of ("43% of China's total"): they can
@@ -912,6 +917,23 @@ class Engine:
         if not first or first[0] not in self.index.token_weight:
             return False
         return not figure & set(first)
+
+    def _counted_at(self, place: str) -> frozenset[str]:
+        """The nouns a place's figures count ("countries", "flights", "visitors"), once per place."""
+        found = self._counted_nouns.get(place)
+        if found is None:
+            lex = self.store.vocabulary.lexicon
+            found = frozenset(
+                singular(t)
+                for (at, _), facts in self.store.by_place_metric.items()
+                if at == place
+                for fact in facts
+                if fact.unit == "count"
+                for t in lex.content_tokens(fact.figure)
+                if not t[:1].isdigit() and t not in _SCALE
+            )
+            self._counted_nouns[place] = found
+        return found
 
     def _of_another_kind(self, parsed: ParsedQuery, place: str, metric_key: str) -> bool:
         """Whether every figure of a reading is of another kind than the one asked ("what was the

@@ -1435,3 +1435,19 @@ def test_years_in_brackets_after_two_figures_are_one_span() -> None:
 )
 def test_a_place_in_a_list_is_no_period(query: str) -> None:
     assert figure_of(query) == "246.36 billion yuan"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a number said of what another figure counts ("10 countries", "106 flights") is not this figure
+        (
+            "My notes say Xizang traded 175 billion yuan in 2023 with 10 countries and regions; I think I swapped them."
+            " What was its foreign trade in 2023?",
+            "10 billion yuan",
+        ),
+        ("Did Xizang's drones fly 106 flights and carry 8,411 tons in 2023? How many tons did UAVs carry?", "106 tons"),
+    ],
+)
+def test_a_number_said_of_what_another_figure_counts_is_not_this_figure(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
