@@ -1451,3 +1451,11 @@ def test_a_place_in_a_list_is_no_period(query: str) -> None:
 )
 def test_a_number_said_of_what_another_figure_counts_is_not_this_figure(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_an_increase_from_a_base_year_is_the_change_since_it() -> None:
+    # "how big was the increase from the 2012 level?" asks the change since 2012, not a figure for 2012
+    query = (
+        "Xizang's installed capacity hit 7.5809 million kW by end-2023. How big was the increase from the 2012 level?"
+    )
+    assert figure_of(query) == "5.2-fold"
