@@ -1459,3 +1459,9 @@ def test_an_increase_from_a_base_year_is_the_change_since_it() -> None:
         "Xizang's installed capacity hit 7.5809 million kW by end-2023. How big was the increase from the 2012 level?"
     )
     assert figure_of(query) == "5.2-fold"
+
+
+def test_not_just_the_wording_asks_no_broader_figure() -> None:
+    # "the actual total, not just the adjective" asks the figure, nothing wider than it
+    query = "My editor wants the real number, not just the headline. Please give me Xinjiang's 2024 foreign trade."
+    assert figure_of(query) == "435.11 billion yuan"
