@@ -17,7 +17,7 @@ from tests.helpers import real_engine
 # (dev 96.3% / 99.9% / 7 false with the sets of rounds 22-27, the last two of them "is it true" checks
 # with swapped numbers at 68% on first look; holdout 94.3% / 99.3% / 17 false with the everyday-wording
 # holdout sets of rounds 10-11)
-THRESHOLDS = {"dev": (0.955, 0.995, 8), "holdout": (0.935, 0.99, 19)}
+THRESHOLDS = {"dev": (0.96, 0.995, 6), "holdout": (0.94, 0.99, 19)}
 
 
 def test_dev_set_is_large_and_varied() -> None:
