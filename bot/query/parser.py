@@ -594,10 +594,17 @@ class QueryParser:
             asking = informative
         # a clause that ends in a question mark asks before one that only holds a wh-word
         # ("I am tracking how fast Tibet's trade has been expanding. ... How much did it rise?")
-        # (and so does a last request: "Is it true that UAVs flew 2,128 flights? I need the number of UAV flights.")
+        # (and so does a last request or wh-question, its question mark left off: "Is it true that UAVs flew
+        # 2,128 flights? I need the number of UAV flights.", "... in 2024? and what about 2021")
         questions = [i for i in asking if ASKED_MARK in clauses[i]]
         last = max(i for i, c in enumerate(clauses) if c.strip())
-        if questions and last in asking and last not in questions and _REQUEST.search(clauses[last]):
+        opening = next((w for w in clause_words[last] if w not in _OPENERS), "")
+        if (
+            questions
+            and last in asking
+            and last not in questions
+            and (_REQUEST.search(clauses[last]) or opening in _WH_WORDS)
+        ):
             questions.append(last)
         if questions:
             asking = questions

@@ -1465,3 +1465,9 @@ def test_not_just_the_wording_asks_no_broader_figure() -> None:
     # "the actual total, not just the adjective" asks the figure, nothing wider than it
     query = "My editor wants the real number, not just the headline. Please give me Xinjiang's 2024 foreign trade."
     assert figure_of(query) == "435.11 billion yuan"
+
+
+def test_a_last_wh_question_without_its_question_mark_still_asks() -> None:
+    # "... in 2024? and what about 2021" asks about 2021 too: the 2024 figure alone is not the answer
+    answer = ask("how much did xizang trade in 2023? and what about 2021")
+    assert answer.status is not Status.ANSWERED
