@@ -55,6 +55,10 @@ _CLAUSE_BREAK = re.compile(
     # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
     r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
 )
+# words that put a question right ("oh wait ... gimme 2023 then", "actually just tell me 2013")
+_PUT_RIGHT = re.compile(
+    r"\b(?:actually|wait|instead|rather|then|i\s+mean|scratch\s+that|sorry|correction|make\s+that)\b"
+)
 # a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
 _REQUEST = re.compile(
     r"\b(?:(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like)|(?:i'?d|we'?d)\s+like|(?:give|tell|show)\s+me)\b"
@@ -605,7 +609,10 @@ class QueryParser:
             and last not in questions
             and (_REQUEST.search(clauses[last]) or opening in _WH_WORDS)
         ):
-            questions.append(last)
+            # (one that names its own period puts the question before it right: "... in 2020? hmm actually
+            # just tell me 2013")
+            corrects = has_period(clauses[last]) and _PUT_RIGHT.search(clauses[last]) is not None
+            questions = [last] if corrects else [*questions, last]
         if questions:
             asking = questions
 

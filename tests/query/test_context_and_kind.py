@@ -1471,3 +1471,23 @@ def test_a_last_wh_question_without_its_question_mark_still_asks() -> None:
     # "... in 2024? and what about 2021" asks about 2021 too: the 2024 figure alone is not the answer
     answer = ask("how much did xizang trade in 2023? and what about 2021")
     assert answer.status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a metric key typed as a command, a Belt and Road command, a zone's initials
+        ("/tourism_revenue place:xizang period:2023", "65.146 billion yuan"),
+        ("!bri xinjiang h1 2023", "138.3 billion yuan"),
+        ("kcbz trade 2022", "28.28 billion yuan"),
+        # a last request that puts the question right names the period asked
+        ("what was xinjiang's gdp in 2023?? wait, only 2024 is out, gimme 2024 then", "2.05 trillion yuan"),
+    ],
+)
+def test_commands_initials_and_corrections_are_read(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_request_to_compare_does_not_put_the_question_right() -> None:
+    # "I want to compare with 2023" names the year compared with, not the one asked
+    assert ask("How many tourists visited Tibet in 2022? I want to compare with 2023.").status is not Status.ANSWERED
