@@ -351,6 +351,11 @@ class QueryParser:
             other.period if other is not None and not other.relative and other.period != found.period else None
         )
         places, rest = self._places(rest)
+        # a place the question sets aside ("Not the Qinghai one, the Sichuan-Xizang project's ...") is not asked
+        aside = lex.set_aside_words(folded)
+        if aside and len(places) > 1:
+            kept_places = [h for h in places if not set(lex.content_tokens(h.text)) <= aside]
+            places = kept_places or places
         folded_counted = folded
         if operator is not None and lex.only_a_total(operator, folded):
             # "how many tourists in 2023 altogether?" asks the total of one figure; a sum needs

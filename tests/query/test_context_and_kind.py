@@ -1491,3 +1491,9 @@ def test_commands_initials_and_corrections_are_read(query: str, figure: str) -> 
 def test_a_request_to_compare_does_not_put_the_question_right() -> None:
     # "I want to compare with 2023" names the year compared with, not the one asked
     assert ask("How many tourists visited Tibet in 2022? I want to compare with 2023.").status is not Status.ANSWERED
+
+
+def test_a_place_the_question_sets_aside_is_not_asked() -> None:
+    # "Not the Qinghai one, the Sichuan-Xizang project's ...": Qinghai is set aside, no second place asked
+    query = "For my grid timeline: not the Qinghai one, the Sichuan-Xizang interconnection's total investment please."
+    assert figure_of(query) == "6.63 billion yuan"
