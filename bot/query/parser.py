@@ -408,7 +408,7 @@ class QueryParser:
         ]
         content = [t for t, _ in kept]
         # what the question sets aside, unless its own clause names it too
-        set_aside = lex.set_aside_words(folded) - {t for t, weight in kept if weight >= 1.0}
+        set_aside = aside - {t for t, weight in kept if weight >= 1.0}
         context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
         # the head words of a pasted sentence's other parts ("has seen significant growth, welcoming
         # ... visitors") say what those parts are, not the gap
@@ -822,7 +822,7 @@ class QueryParser:
             return bool(found) and all(any(a <= at < b for a, b in spans) for at in found)
 
         def only_as_a_whole(hit: PlaceHit) -> bool:
-            # "What share of Xinjiang's total was that?": the place a share is of, not the one it is of
+            # "What share of Xinjiang's total was that?": the whole a share is of, not the place whose share it is
             outside = [at for at in mentions(hit) if not any(a <= at < b for a, b in spans)]
             return bool(outside) and all(_AS_A_WHOLE.search(text[max(0, at - 30) : at]) for at in outside)
 
