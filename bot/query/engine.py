@@ -959,10 +959,10 @@ class Engine:
         """A reading that needs a word of an aside ("..., of which mining made up more than
         half") while another reading explains everything the question itself says ("the total
         added value of industry"): the aside names a part, the question asks the whole."""
-        leaned = {i for i in hit.positions & parsed.aside if parsed.content[i] not in self.index.head_words}
+        heads = self.index.head_words
+        leaned = {i for i in hit.positions & parsed.aside if parsed.content[i] not in heads}
         if not leaned:
             return False
-        heads = self.index.head_words
         own = hit.positions - parsed.aside
         if all(parsed.content[i] in heads for i in own):
             # "What growth did the bureau report?": the question names no subject of its own, unless
