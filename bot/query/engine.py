@@ -290,9 +290,17 @@ class Engine:
         for something the documents do not print (a sum, a difference, an average,
         a conversion), or when a word that could change the figure was not read.
         """
-        if answer.status is Status.NEAREST and parsed.operator is not None and answer.alternatives:
+        if (
+            answer.status is Status.NEAREST
+            and parsed.operator is not None
+            and answer.alternatives
+            and not self._states_operation(
+                answer.alternatives[0].fact, parsed.operator[0], self._quote_words(answer.alternatives[0].fact)
+            )
+        ):
             # a derived request with no single figure to hold back: still say why, and
-            # offer the stated figures it would need
+            # offer the stated figures it would need (unless the nearest figure is that very
+            # operation, "the average annual water resources": then something else held it back)
             facts = [v.fact for v in answer.alternatives]
             return self._nearest(
                 answer.query, parsed, answer.interpretation, facts, self._derived_reason(parsed.operator), answer.score

@@ -1497,3 +1497,30 @@ def test_a_place_the_question_sets_aside_is_not_asked() -> None:
     # "Not the Qinghai one, the Sichuan-Xizang project's ...": Qinghai is set aside, no second place asked
     query = "For my grid timeline: not the Qinghai one, the Sichuan-Xizang interconnection's total investment please."
     assert figure_of(query) == "6.63 billion yuan"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("what was the total number of patrol hours flown by UAVs in xizang in 2023", "875.1 hours"),
+        ("the number of railway kilometers in xinjiang", "9,092 kilometers"),
+    ],
+)
+def test_the_number_of_a_measure_asks_the_measure_not_a_count(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        ("average annual water resources of Xizang in the 1990s", "439.4 billion cubic meters"),
+        ("average income per person in xinjiang in 2019", "30,899 yuan"),
+    ],
+)
+def test_a_stated_average_held_back_for_another_reason_is_not_called_derived(query: str, figure: str) -> None:
+    # the documents print these averages, for another period: the reason given is the period,
+    # not that the documents don't print an average
+    answer = ask(query)
+    assert answer.status is Status.NEAREST
+    assert "do not print that average" not in answer.message
+    assert figure in {offered.fact.figure for offered in answer.alternatives}
