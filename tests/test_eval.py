@@ -13,11 +13,10 @@ from tests.eval.evaluate import evaluate, load_cases, score, split_dir
 from tests.helpers import real_engine
 
 # (answerable right, out-of-corpus held back, false answers at most)
-# floors that catch a regression, set below the figures measured when the sets were last added
-# (dev 96.3% / 99.9% / 7 false with the sets of rounds 22-27, the last two of them "is it true" checks
-# with swapped numbers at 68% on first look; holdout 94.3% / 99.3% / 17 false with the everyday-wording
-# holdout sets of rounds 10-11)
-THRESHOLDS = {"dev": (0.96, 0.995, 6), "holdout": (0.94, 0.99, 19)}
+# floors that catch a regression, set just below the figures measured when the sets were last added
+# (dev 96.1% / 99.9% / 8 false and holdout 93.8% / 99.5% / 21 false with the round-35 and round-16 sets,
+# whose new style, non-native English, scored 83-86% at first look)
+THRESHOLDS = {"dev": (0.96, 0.995, 8), "holdout": (0.935, 0.99, 21)}
 
 
 def test_dev_set_is_large_and_varied() -> None:
