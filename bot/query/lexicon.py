@@ -364,7 +364,8 @@ def parse_lexicon(data: Any, name: str = LEXICON_FILE) -> Lexicon:
     heads: dict[Any, Any] = given_heads if isinstance(given_heads, dict) else dict.fromkeys(given_heads)
     return Lexicon(
         stop_words=frozenset(_strings(data.get("stop_words"), f"{name}: stop_words")),
-        fillers=frozenset(_strings(data.get("fillers"), f"{name}: fillers")),
+        # a filler is dropped as it is read, plural folded like any token ("gracias" -> "gracia")
+        fillers=frozenset(w for f in _strings(data.get("fillers"), f"{name}: fillers") for w in (f, singular(f))),
         operator_evidence={
             str(kind): frozenset(_strings(ws, f"{name}: operator_evidence.{kind}"))
             for kind, ws in (data.get("operator_evidence") or {}).items()

@@ -79,6 +79,8 @@ _VERBS = frozenset({
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
+# "how many money": a learner's "how much", no count
+_UNCOUNTED = frozenset({"money", "cash"})
 # a figure said with its unit or scale ("439.4 billion cubic meters", "52.43%")
 _STATES_A_FIGURE = re.compile(
     r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*(?:%|percent|per\s+cent|billion|million|thousand|trillion|yuan|tons?\b|tonnes?"
@@ -558,8 +560,10 @@ class QueryParser:
             if word in self.lexicon.stop_words or word[:1].isdigit() or word in _VERBS or word.endswith("ed"):
                 break
             counted.append(word)
-        noun = singular(self.lexicon.fold_token(counted[-1])) if counted else None
-        return None if noun is None or noun in _GENERIC_COUNTED else noun
+        if not counted or counted[-1] in _UNCOUNTED:
+            return None
+        noun = singular(self.lexicon.fold_token(counted[-1]))
+        return None if noun in _GENERIC_COUNTED else noun
 
     def _mark_background(self, marked: str, today: date | None) -> str:
         """Mark the clauses whose period and place give way to the clause that asks.

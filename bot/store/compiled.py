@@ -39,6 +39,7 @@ the bot's own data directory (mode 0700 in production), which only the bot write
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -89,13 +90,28 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@functools.cache
 def _version() -> str:
+    """The factbot version and a stamp of the code that builds what the snapshot pickles.
+
+    A release changes the version; an edit of a working copy leaves it as it was, and a
+    snapshot built by the old code (a lexicon read with the old rules) would be served.
+    The stamp (name, size and mtime of each module that loads the store and its lexicon)
+    changes with any such edit. It is read once per process.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("factbot")
+        release = version("factbot")
     except PackageNotFoundError:
-        return "unknown"
+        release = "unknown"
+    here = Path(__file__).parent
+    modules = [*sorted(here.glob("*.py")), here.parent / "query" / "lexicon.py", here.parent / "query" / "text.py"]
+    stamp = hashlib.sha256()
+    for module in modules:
+        st = module.stat()
+        stamp.update(f"{module.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return f"{release}+{stamp.hexdigest()[:12]}"
 
 
 def _files_in(directory: Path) -> list[Path]:

@@ -1524,3 +1524,30 @@ def test_a_stated_average_held_back_for_another_reason_is_not_called_derived(que
     assert answer.status is Status.NEAREST
     assert "do not print that average" not in answer.message
     assert figure in {offered.fact.figure for offered in answer.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "how many" before a verb or before money asks an amount, as "how much" does
+        ("how many was the GDP of Xizang in year 2023", "240 billion yuan"),
+        ("Qinghai Xizang grid interconnection invest how many money", "13.918 billion yuan"),
+        # a unit said in the singular ("how many ton") is that unit
+        ("how many ton of materials did UAVs carry in Xizang in 2023", "106 tons"),
+        # thanks and greetings in the asker's own language, in any alphabet, name no place
+        ("Xinjiang trade 2024 please, спасибо большое", "435.11 billion yuan"),
+        ("gracias! kashi trade partners 2023", "118"),
+        # "compared with before year" is year-on-year; "take what share in" asks the share of it
+        ("Tibet tourism revenue 2023 grow how many percent compare to before year", "60 percent"),
+        ("clean energy take what share in installed capacity of Xizang", "95.2%"),
+        ("Xizang above-size industry, mining hold what percentage of added value 2023", "52.43%"),
+        ("Xinjiang economy of outside trade in 2024 what number", "435.11 billion yuan"),
+    ],
+)
+def test_learners_english_is_read(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_a_part_of_a_year_set_against_the_whole_year_is_not_asked() -> None:
+    query = "Careful, I know there is a first-half number, but I want the whole-year trade total of Xinjiang in 2023."
+    assert figure_of(query) == "357.33 billion yuan"

@@ -101,8 +101,12 @@ def _truncated(path: Path) -> bytes:
         (_truncated, "corrupt"),
         (lambda path: b"SQLite format 3\x00" + b"\xff" * 4000, "corrupt"),
         (lambda path: _foreign_database(path, "CREATE TABLE other (x);"), "stale"),
-        (lambda path: _foreign_database(path, "CREATE TABLE meta (key, value); INSERT INTO meta VALUES ('format', 1);"),
-         "stale"),
+        (
+            lambda path: _foreign_database(
+                path, "CREATE TABLE meta (key, value); INSERT INTO meta VALUES ('format', 1);"
+            ),
+            "stale",
+        ),
     ],
     ids=["garbage", "empty", "truncated", "damaged header", "another database", "format 1"],
 )
@@ -132,3 +136,21 @@ def test_an_unwritable_cache_dir_still_serves(paths: StorePaths, tmp_path: Path)
     blocker.write_text("x")
     result = compiled.load(paths, blocker / "cache")
     assert result.store is not None and result.outcome == "miss"
+
+
+def test_an_edit_of_the_code_that_loads_the_store_is_another_version(
+    paths: StorePaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a working copy keeps its version number across edits: a snapshot pickled by the old
+    # lexicon loader must not be served to the new one
+    compiled.load(paths, paths.cache_dir)
+    loader = Path(compiled.__file__).parent.parent / "query" / "lexicon.py"
+    before = loader.stat()
+    compiled._version.cache_clear()
+    try:
+        os.utime(loader, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+        assert compiled.load(paths, paths.cache_dir).outcome == "stale"  # rebuilt by the new code
+    finally:
+        os.utime(loader, ns=(before.st_atime_ns, before.st_mtime_ns))
+        compiled._version.cache_clear()
+    assert compiled.load(paths, paths.cache_dir).outcome == "stale"  # and back: that snapshot was replaced
