@@ -812,7 +812,7 @@ class Engine:
         # the words this reading leaves unread name another metric whole ("... first in China
         # for foreign trade growth" read as the GDP ranking): the question asks about that one
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
-        conflict = conflict or self._leans_on_an_aside(parsed, hit)
+        conflict = conflict or self._leans_on_an_aside(parsed, hit) or self._heads_beside_a_subject(parsed, hit)
         # "(not the revenue, just the visitors)": a metric named by what is set aside is not asked
         conflict = conflict or bool(parsed.set_aside & self.index.metric_name_tokens.get(hit.metric, frozenset()))
         # a sentence pasted with a gap ("a total investment of ... was completed in December
@@ -967,6 +967,19 @@ class Engine:
         asked = parsed.kind[1] if parsed.kind is not None else None
         of_another_rate = asked is not None and asked <= RATE_UNITS and fact.unit not in asked
         return asks_rate and fact.unit in RATE_UNITS and not of_another_rate
+
+    def _heads_beside_a_subject(self, parsed: ParsedQuery, hit: MetricHit) -> bool:
+        """A reading of nothing but head words ("growth" read as GDP growth) where the question
+        points back to what grew and another reading reads it ("1.914 billion yuan of output in
+        2023. What was the growth of that output?"): the growth asked is that one's."""
+        heads = self.index.head_words
+        own = hit.positions - parsed.context
+        if not own or any(parsed.content[i] not in heads for i in own):
+            return False
+        subject = {i for i in parsed.pointed_back - hit.positions if parsed.content[i] not in heads}
+        return bool(subject) and any(
+            other.metric != hit.metric and other.positions & subject for other in parsed.metrics
+        )
 
     def _leans_on_an_aside(self, parsed: ParsedQuery, hit: MetricHit) -> bool:
         """A reading that needs a word of an aside ("..., of which mining made up more than

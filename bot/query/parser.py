@@ -78,6 +78,7 @@ _VERBS = frozenset({
     "took", "take", "takes", "carry", "carries", "flown", "sold", "built", "made", "set",
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
+_DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "same"})
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 # "how many money": a learner's "how much", no count
 _UNCOUNTED = frozenset({"money", "cash"})
@@ -245,6 +246,8 @@ class ParsedQuery:
     whole_year: bool = False
     part: tuple[int, int] | None = None  # months of a part of a year asked without its year ("H1")
     remaining: tuple[str, ...] = field(default=())  # content words nothing explained
+    # positions of the question's words that point back ("that output") to an earlier clause's
+    pointed_back: frozenset[int] = frozenset()
     folded: str = ""  # the question as read: folded, fields and phrases rewritten
     operator: tuple[str, str] | None = None  # a derived request: (kind, the words asking it)
     currency: tuple[str, str] | None = None  # a currency asked for: (key, the words asking it)
@@ -396,8 +399,8 @@ class QueryParser:
             if self.index.token_df.get(w, 0) <= 3
         }.union(*(self.index.rare_place_words(hit.place) for hit in places))
         said = self._said_with_a_number(tagged)
-        kept = [
-            (t, weight)
+        kept_at = [
+            (t, weight, at)
             for at, (t, weight) in enumerate((singular(lex.fold_token(t)), c) for t, c in tagged)
             if t
             and at not in said
@@ -408,7 +411,16 @@ class QueryParser:
             # a number in the question ("my draft says 10bn") names no metric; "5G" does
             and (t in self.index.token_weight or not any(c.isdigit() for c in t))
         ]
+        kept = [(t, weight) for t, weight, _ in kept_at]
         content = [t for t, _ in kept]
+        # "What was the growth of that output?": a word of the question after a demonstrative
+        # points back to what an earlier clause named with it
+        said_before = {t for t, weight in kept if weight < 1.0}
+        pointed_back = frozenset(
+            i
+            for i, (t, weight, at) in enumerate(kept_at)
+            if weight >= 1.0 and at and tagged[at - 1][0] in _DEMONSTRATIVES and t in said_before
+        )
         # what the question sets aside, unless its own clause names it too
         set_aside = aside - {t for t, weight in kept if weight >= 1.0}
         context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
@@ -454,6 +466,7 @@ class QueryParser:
             content=tuple(content),
             context=frozenset(context),
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
+            pointed_back=pointed_back,
         )
 
     def _said_with_a_number(self, tagged: list[tuple[str, float]]) -> set[int]:

@@ -1551,3 +1551,20 @@ def test_learners_english_is_read(query: str, figure: str) -> None:
 def test_a_part_of_a_year_set_against_the_whole_year_is_not_asked() -> None:
     query = "Careful, I know there is a first-half number, but I want the whole-year trade total of Xinjiang in 2023."
     assert figure_of(query) == "357.33 billion yuan"
+
+
+def test_a_growth_of_what_the_question_points_back_to_is_not_the_regions_growth() -> None:
+    # "that output" is the processing firms' output, whose growth the documents do not give;
+    # "growth" alone would read GDP growth
+    answer = ask(
+        "Tibet's 29 farm-produce processing firms turned out 1.914 billion yuan of output in 2023. "
+        "By what percent did that output grow?"
+    )
+    assert answer.status is not Status.ANSWERED
+    # and where the growth of what is pointed back to is printed, it answers
+    assert (
+        figure_of(
+            "Xizang building materials firms made 8.46 billion yuan of output in 2023. How fast did that output grow?"
+        )
+        == "62.21%"
+    )
