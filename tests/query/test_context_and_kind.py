@@ -1568,3 +1568,14 @@ def test_a_growth_of_what_the_question_points_back_to_is_not_the_regions_growth(
         )
         == "62.21%"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Kashi trade with not Belt and Road countries 2023", "Xinjiang 2024 import value only, exports excluded",
+     "xinjiang trade 2023, exports not included"],
+)  # fmt: skip
+def test_a_learners_exclusion_asks_what_the_documents_do_not_print(query: str) -> None:
+    answer = ask(query)
+    assert answer.status is not Status.ANSWERED
+    assert "leaves part of the total out" in answer.message
