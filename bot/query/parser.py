@@ -78,6 +78,7 @@ _VERBS = frozenset({
     "took", "take", "takes", "carry", "carries", "flown", "sold", "built", "made", "set",
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
+_ENDS_THE_COUNTED = frozenset({"i", "you", "he", "she", "it", "we", "they", "now", "until", "till", "today", "so"})
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "same"})
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 # "how many money": a learner's "how much", no count
@@ -570,7 +571,14 @@ class QueryParser:
         for word in words(folded[match.end() :])[:5]:
             if word in self.index.place_phrases or self.lexicon.fold_token(word) in self.index.place_phrases:
                 continue  # "how many Tibetan medicine makers": the place is no part of what is counted
-            if word in self.lexicon.stop_words or word[:1].isdigit() or word in _VERBS or word.endswith("ed"):
+            if (
+                word in self.lexicon.stop_words
+                or word[:1].isdigit()
+                or word in _VERBS
+                or word.endswith("ed")
+                # "how many flight they do", "how many until now": a pronoun or a time ends the noun
+                or word in _ENDS_THE_COUNTED
+            ):
                 break
             counted.append(word)
         if not counted or counted[-1] in _UNCOUNTED:

@@ -1579,3 +1579,19 @@ def test_a_learners_exclusion_asks_what_the_documents_do_not_print(query: str) -
     answer = ask(query)
     assert answer.status is not Status.ANSWERED
     assert "leaves part of the total out" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "is how many dollar?", "how many people come", "how many flight they make", "until now",
+        # "up what percent": a learner's word order
+        ("Kashi trade January to November 2023 is how many dollar?", "about 10.75 billion U.S. dollars"),
+        ("Xizang tourism in 2023, how many people come there", "55.1697 million domestic and foreign tourist arrivals"),
+        ("drinking water enterprise of Tibet how many until now", "56 natural drinking water production enterprises"),
+        ("UAV Tibet 2023 how many flight they make", "8,411 flights"),
+        ("Tibet tourism income 2023 up what percent", "60 percent"),
+    ],
+)
+def test_learners_word_order_is_read(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
