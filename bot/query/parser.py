@@ -525,6 +525,8 @@ class QueryParser:
         states ("I already have the 439.4 billion cubic meters figure for its average annual
         water resources. What share ...?") describe that figure, they ask nothing."""
         found = self.lexicon.operator(folded)
+        if found is not None and found[0] == "average" and self._names_a_stated_average(found[1], folded):
+            return None
         if found is None or CLAUSE_MARK not in marked:
             return found
         every = marked.split(CLAUSE_MARK)
@@ -539,6 +541,18 @@ class QueryParser:
         if clauses and all(CONTEXT_MARK in c for c in clauses) and any(CONTEXT_MARK not in c for c in every):
             return None
         return found
+
+    def _names_a_stated_average(self, asked: str, folded: str) -> bool:
+        """Whether the words asking an average are part of a metric's name the question says whole
+        ("What share of China's total is Xizang's average annual water resource?"): that average is
+        a figure the documents print, named to say what the share is of."""
+        lex = self.lexicon
+        said = set(lex.content_tokens(folded))
+        return any(
+            asked in name.lower() and set(lex.content_tokens(name)) <= said
+            for metric in self.index.vocabulary.metrics.values()
+            for name in (metric.name, *metric.aliases)
+        )
 
     @staticmethod
     def _asks(clause: str) -> bool:

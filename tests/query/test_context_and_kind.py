@@ -1595,3 +1595,16 @@ def test_a_learners_exclusion_asks_what_the_documents_do_not_print(query: str) -
 )
 def test_learners_word_order_is_read(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "the growth percentage of" asks the growth, not a share
+        ("Kindly provide the growth percentage of tourism revenue of the said region Xizang for 2023.", "60 percent"),
+        # an average the documents print, named to say what the share is of, asks no average
+        ("Xizang average annual water resource is what share of China total?", "16.5%"),
+    ],
+)
+def test_a_metric_named_with_an_operators_words_is_no_operation(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
