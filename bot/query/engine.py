@@ -814,7 +814,8 @@ class Engine:
         conflict = conflict or self._names_another(parsed, hit, quote) or self._contrasts(parsed, hit.metric)
         conflict = conflict or self._leans_on_an_aside(parsed, hit) or self._heads_beside_a_subject(parsed, hit)
         # "(not the revenue, just the visitors)": a metric named by what is set aside is not asked
-        conflict = conflict or bool(parsed.set_aside & self.index.metric_name_tokens.get(hit.metric, frozenset()))
+        # ("not the total capacity in kilowatts, the share": the capacity, not a share of capacity)
+        conflict = conflict or self._set_aside(parsed, hit.metric, fact.unit)
         # a sentence pasted with a gap ("a total investment of ... was completed in December
         # 2011") asks for the gap: a figure the question already states is not it
         # a wh-question that states a figure ("Tibet's trade jumped 138.3% in 2023, but what was
@@ -887,9 +888,7 @@ class Engine:
             # what), no stop words, no other numbers, nor the head words that say a kind of figure and
             # not of what ("tourism revenue grew 83.7%": "grew" is said of every growth)
             return [
-                t
-                for t in said
-                if t not in units and t not in lex.stop_words and t not in heads and not t[:1].isdigit()
+                t for t in said if t not in units and t not in lex.stop_words and t not in heads and not t[:1].isdigit()
             ]
 
         said_after = tokens(_IN_ONE_CLAUSE.split(after, maxsplit=1)[0])
@@ -968,6 +967,13 @@ class Engine:
         of_another_rate = asked is not None and asked <= RATE_UNITS and fact.unit not in asked
         return asks_rate and fact.unit in RATE_UNITS and not of_another_rate
 
+    def _set_aside(self, parsed: ParsedQuery, metric_key: str, unit: str) -> bool:
+        """Whether a thing the question sets aside is this metric: every word said of it is a
+        word of the metric's names or of its unit."""
+        name = self.index.metric_name_tokens.get(metric_key, frozenset())
+        said_of = name | self.index.unit_words.get(unit, frozenset())
+        return any(span & name and span <= said_of for span in parsed.set_aside_spans)
+
     def _heads_beside_a_subject(self, parsed: ParsedQuery, hit: MetricHit) -> bool:
         """A reading of nothing but head words ("growth" read as GDP growth) where the question
         points back to what grew and another reading reads it ("1.914 billion yuan of output in
@@ -1001,11 +1007,13 @@ class Engine:
                 and any(parsed.content[i] not in heads for i in other.positions - parsed.aside)
                 for other in parsed.metrics
             )
+        # (a reading of what the question sets aside, "Not the revenue, the visitors", is none)
         return any(
             other.metric != hit.metric
             and other.coverage >= 1.0
             and own <= other.positions
             and not other.positions & leaned
+            and not any(parsed.content[i] in parsed.set_aside for i in other.positions)
             for other in parsed.metrics
         )
 

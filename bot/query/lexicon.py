@@ -162,12 +162,19 @@ class Lexicon:
 
     def set_aside_words(self, folded: str) -> frozenset[str]:
         """The content words of what a question sets aside ("not the revenue" -> revenue)."""
-        found: set[str] = set()
+        return frozenset().union(*self.set_aside_spans(folded))
+
+    def set_aside_spans(self, folded: str) -> tuple[frozenset[str], ...]:
+        """The content words of each thing a question sets aside ("not the revenue, not the
+        growth" -> {revenue}, {growth})."""
+        found: list[frozenset[str]] = []
         for i in self._set_aside_filter.candidates(folded):
             for match in self.set_asides[i].finditer(folded):
                 span = _ASIDE_END.split(folded[match.end() :], maxsplit=1)[0]
-                found.update(self.content_tokens(span))
-        return frozenset(found)
+                tokens = frozenset(self.content_tokens(span))
+                if tokens:
+                    found.append(tokens)
+        return tuple(found)
 
     @cached_property
     def _recollection_filter(self) -> Prefilter:

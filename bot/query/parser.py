@@ -264,6 +264,7 @@ class ParsedQuery:
     kind_without_rate: bool = False
     counted: str | None = None  # what "how many ..." counts ("companies"), folded
     set_aside: frozenset[str] = frozenset()  # words the question sets aside and does not ask ("not the revenue")
+    set_aside_spans: tuple[frozenset[str], ...] = ()  # the same, one set per thing set aside
     stated: frozenset[str] = frozenset()  # in a check, the words after the numbers it states ("country")
     asks_beyond_its_figures: bool = False  # a wh-question that does not ask to confirm what it states
     after_gap: str | None = None  # the question as typed after a gap of a pasted sentence, when it has one
@@ -423,7 +424,13 @@ class QueryParser:
             if weight >= 1.0 and at and tagged[at - 1][0] in _DEMONSTRATIVES and t in said_before
         )
         # what the question sets aside, unless its own clause names it too
-        set_aside = aside - {t for t, weight in kept if weight >= 1.0}
+        named_in_question = {t for t, weight in kept if weight >= 1.0}
+        set_aside = aside - named_in_question
+        set_aside_spans = (
+            tuple(span - named_in_question for span in lex.set_aside_spans(folded) if span - named_in_question)
+            if aside
+            else ()
+        )
         context = {i: weight for i, (_, weight) in enumerate(kept) if weight < 1.0}
         # the head words of a pasted sentence's other parts ("has seen significant growth, welcoming
         # ... visitors") say what those parts are, not the gap
@@ -454,6 +461,7 @@ class QueryParser:
             before_gap=before_gap,
             after_gap=after_gap,
             set_aside=set_aside,
+            set_aside_spans=set_aside_spans,
             marked=marked,
             places=tuple(places),
             metrics=tuple(metrics),
@@ -772,9 +780,7 @@ class QueryParser:
             return [(w, LOOSE_CONTEXT_WEIGHT if i in opened else 1.0) for i, c in enumerate(clauses) for w in c]
         # a head word around a question of another kind ("..., rising 80.8 percent. What was the exact
         # January-November total?") asks nothing either
-        unasked_heads = (
-            {h for h, units in self.lexicon.head_units.items() if not units & kind.units} if kind else set()
-        )
+        unasked_heads = {h for h, units in self.lexicon.head_units.items() if not units & kind.units} if kind else set()
         if focus is None:
             return [
                 (
@@ -827,7 +833,6 @@ class QueryParser:
         # the kind the question asks ("Is that share 90%?") is its own: another kind named
         # around it ("Xizang ranks first in China for the clean-energy share ...") asks nothing
         asked_heads = {h for h in (self._token(w) for w in clauses[focus]) if h in heads}
-
 
         def word_weight(i: int, w: str) -> float:
             given = weight_of(i)

@@ -1608,3 +1608,24 @@ def test_learners_word_order_is_read(query: str, figure: str) -> None:
 )
 def test_a_metric_named_with_an_operators_words_is_no_operation(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # what is set aside is the capacity in kilowatts, not every metric with "capacity" in its name
+        (
+            "Renewables in Tibet: not the total capacity in kilowatts, the share. "
+            "Give me the proportion of installed clean energy power in Xizang.",
+            "95.2%",
+        ),
+        # a reading of what is set aside ("the revenue") is no rival to the one asked
+        (
+            "I have seen some visitor numbers around for Tibet. Not the revenue, the visitors please: "
+            "how many tourists came to Xizang in 2023?",
+            "55.1697 million domestic and foreign tourist arrivals",
+        ),
+    ],
+)
+def test_what_is_set_aside_is_one_thing(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
