@@ -81,8 +81,8 @@ _VERBS = frozenset({
 _ENDS_THE_COUNTED = frozenset({"i", "you", "he", "she", "it", "we", "they", "now", "until", "till", "today", "so"})
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "same"})
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
-# "how many money": a learner's "how much", no count
-_UNCOUNTED = frozenset({"money", "cash"})
+# "how many money", "how many percent": a learner's "how much", no count
+_UNCOUNTED = frozenset({"money", "cash", "percent", "percentage", "%"})
 # a figure said with its unit or scale ("439.4 billion cubic meters", "52.43%")
 _STATES_A_FIGURE = re.compile(
     r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*(?:%|percent|per\s+cent|billion|million|thousand|trillion|yuan|tons?\b|tonnes?"
@@ -603,7 +603,7 @@ class QueryParser:
             ):
                 break
             counted.append(word)
-        if not counted or counted[-1] in _UNCOUNTED:
+        if not counted or counted[-1] in _UNCOUNTED or counted[0] in _UNCOUNTED:
             return None
         noun = singular(self.lexicon.fold_token(counted[-1]))
         return None if noun in _GENERIC_COUNTED else noun

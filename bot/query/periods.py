@@ -124,6 +124,7 @@ _WHOLE_YEAR = re.compile(
     r"\b(?:(?:the\s+)?(?:whole|entire|full|complete)(?:\s+|-)(?:year\s+(?:of\s+)?)?(?:of\s+)?|all\s+of\s+)(?=(?:19|20)\d{2}\b)"
     r"|\b(?:full|whole|entire)[-\s]year\b"
 )
+_LONE_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _FISCAL_YEAR = re.compile(r"\bfy\s*'?(?:(?:19|20)\d{2}|\d{2})\b")
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+{_Y}\b(?!\s*(?:-|(?:to|through|until|till|thru)\b))")
 # "rose 83.7 percent in 2023 compared with 2022" (read as "in 2023 since 2022"): the change in that
@@ -135,7 +136,7 @@ _SPACES = re.compile(r"\s{2,}")
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
-    return _SPACES.sub(" ", f"{text[: match.start()]} {text[match.end():]}").strip()
+    return _SPACES.sub(" ", f"{text[: match.start()]} {text[match.end() :]}").strip()
 
 
 _CJK_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -241,9 +242,20 @@ def extract_period(text: str, today: date | None = None, context: tuple[str, str
         if match is None:
             continue
         try:
-            return PeriodMatch(parse_period(build(match)), _cut(text, match), whole_year=whole_year)
+            period = parse_period(build(match))
         except (PeriodError, KeyError):
             continue
+        if whole_year and period.start.year == period.end.year and (period.start.month, period.end.month) != (1, 12):
+            # "I have the first-half 2023 number, but I need the full year ... for 2023": the
+            # whole year asked is the year said on its own, not the part said beside it
+            for lone in _LONE_YEAR.finditer(text):
+                outside = not match.start() <= lone.start() < match.end()
+                if outside and int(lone[1]) == period.start.year and not any(a <= lone.start() < b for a, b in skip):
+                    rest = f"{text[: match.start()]} {text[match.end() : lone.start()]} {text[lone.end() :]}"
+                    if lone.start() < match.start():
+                        rest = f"{text[: lone.start()]} {text[lone.end() : match.start()]} {text[match.end() :]}"
+                    return PeriodMatch(parse_period(lone[1]), _SPACES.sub(" ", rest).strip(), whole_year=True)
+        return PeriodMatch(period, _cut(text, match), whole_year=whole_year)
     match = _search(_RELATIVE, text, skip)
     if match is not None:
         year = (today or date.today()).year

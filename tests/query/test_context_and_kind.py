@@ -1629,3 +1629,32 @@ def test_a_metric_named_with_an_operators_words_is_no_operation(query: str, figu
 )
 def test_what_is_set_aside_is_one_thing(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "compare last year same time" is year-on-year; "how many percent" counts nothing
+        ("Kashi trade January to November 2023 rise how many percent compare last year same time", "80.8 percent"),
+        # "cuántos", "por favor", "kindly", "aforementioned": the asker's own words of courtesy
+        (
+            "¿cuántos turistas? Xizang tourist arrivals 2023 por favor",
+            "55.1697 million domestic and foreign tourist arrivals",
+        ),
+        ("Kindly inform the aforementioned Xinjiang GDP for 2024", "2.05 trillion yuan"),
+        # the whole year asked is the year said on its own, not the half said beside it
+        (
+            "I have Xinjiang's first-half 2023 figure already, but for my table I need the full year. "
+            "Please give me Xinjiang's foreign trade for 2023.",
+            "357.33 billion yuan",
+        ),
+    ],
+)
+def test_learners_requests_and_the_whole_year(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_one_part_of_the_visitors_is_not_the_total() -> None:
+    answer = ask("Xizang foreign tourists only 2023, not domestic")
+    assert answer.status is not Status.ANSWERED
+    assert "leaves part of the total out" in answer.message
