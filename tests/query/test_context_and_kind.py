@@ -1658,3 +1658,23 @@ def test_one_part_of_the_visitors_is_not_the_total() -> None:
     answer = ask("Xizang foreign tourists only 2023, not domestic")
     assert answer.status is not Status.ANSWERED
     assert "leaves part of the total out" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # what the asker is doing is background: its places and its "expansion" are not asked
+        (
+            "Tour company here, we are planning Lhasa and Shigatse packages for next year and want to show "
+            "how busy Tibet is. How many tourists did Xizang get in 2023",
+            "55.1697 million domestic and foreign tourist arrivals",
+        ),
+        (
+            "Logistics firm here, we are planning expansion towards Nepal through Tibet. "
+            "I need Xizang's 2023 foreign trade figure.",
+            "10 billion yuan",
+        ),
+    ],
+)
+def test_what_the_asker_is_doing_is_background(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
