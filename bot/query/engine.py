@@ -822,9 +822,10 @@ class Engine:
         # the total value?") asks for another one, unless it asks to confirm it ("what exactly do
         # the documents say?")
         conflict = conflict or (
-            # (a currency asked, "10 billion yuan ($???) - the dollar amount?", asks the figure's equivalent)
+            # (a currency asked, "10 billion yuan ($???) - the dollar amount?", asks the figure's equivalent;
+            # "in yuan" asked of a figure in yuan converts nothing)
             (parsed.after_gap is not None or parsed.asks_beyond_its_figures)
-            and parsed.currency is None
+            and (parsed.currency is None or parsed.currency[0] == fact.unit)
             and _states_figure(
                 parsed.text, fact, lambda before, after: self._said_of_another(parsed, hit, fact, before, after)
             )

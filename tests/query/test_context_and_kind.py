@@ -1678,3 +1678,13 @@ def test_one_part_of_the_visitors_is_not_the_total() -> None:
 )
 def test_what_the_asker_is_doing_is_background(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_in_yuan_asked_of_a_figure_stated_in_yuan_asks_another_figure() -> None:
+    # the question states the building materials figure and asks for all industry's, in yuan:
+    # "in yuan" converts nothing, so the figure it states is not the answer
+    query = (
+        "Xizang's building materials output was 8.46 billion yuan in 2023, 69 firms. "
+        "What was the output value of all industry that year, in yuan?"
+    )
+    assert ask(query).status is not Status.ANSWERED
