@@ -1688,3 +1688,33 @@ def test_in_yuan_asked_of_a_figure_stated_in_yuan_asks_another_figure() -> None:
         "What was the output value of all industry that year, in yuan?"
     )
     assert ask(query).status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # "what proportion" asks a share: a ranking is of another kind
+        (
+            "Did clean energy make up half of Xizang's installed capacity at the end of 2023, ranking first in China? "
+            "What proportion is given?",
+            "95.2%",
+        ),
+        # what the figure is compared with ("like the GDP") is not asked, in two or three words too
+        (
+            "Income in Xinjiang grew from 16,859 to 30,899 yuan from 2015 to 2024. "
+            "Was the yearly growth 6.1 percent like the GDP?",
+            "7 percent",
+        ),
+    ],
+)
+def test_a_proportion_asked_and_a_comparison_set_aside(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+def test_what_the_asker_does_not_want_is_set_aside() -> None:
+    # the revenue's growth (60 percent) is set aside: the answer is the visitors' growth or none
+    query = (
+        "Tourism in Tibet 2023: I don't want the revenue increase, just the rise in tourist numbers. "
+        "What was it in percent?"
+    )
+    assert figure_of(query) in {None, "83.7 percent"}
