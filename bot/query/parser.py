@@ -53,7 +53,7 @@ _CLAUSE_BREAK = re.compile(
     # "'... (about ??? U.S. dollars)' how many dollars?": the question after a closing quote is its own
     r"|(?<=[\w).%])['\"”’]\s+(?=(?:how|what|whats|which|when|is|was|did|does|so|and|but)\b)"
     # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
-    r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+me)\b)"
+    r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+(?:me|us|them))\b)"
 )
 # words that put a question right ("oh wait ... gimme 2023 then", "actually just tell me 2013")
 _PUT_RIGHT = re.compile(
@@ -61,7 +61,7 @@ _PUT_RIGHT = re.compile(
 )
 # a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
 _REQUEST = re.compile(
-    r"\b(?:(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like)|(?:i'?d|we'?d)\s+like|(?:give|tell|show)\s+me)\b"
+    r"\b(?:(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like)|(?:i'?d|we'?d)\s+like|(?:give|tell|show)\s+(?:me|us|them))\b"
 )
 _ASKING = frozenset({
     "how", "what", "whats", "which", "where", "when", "who", "is", "was", "did", "does", "do",

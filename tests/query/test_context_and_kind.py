@@ -1744,3 +1744,13 @@ def test_the_lexicon_knows_the_parsers_clause_marks() -> None:
     from bot.query.parser import ASKED_MARK, CLAUSE_MARK, CONTEXT_MARK
 
     assert all(re.fullmatch(r"zz[a-z]+zz", mark) for mark in (ASKED_MARK, CLAUSE_MARK, CONTEXT_MARK))
+
+
+def test_a_request_for_others_begins_its_own_clause() -> None:
+    # "just give them ..." asks, as "give me" does: what comes before the comma is background
+    query = (
+        "My class compares regional trade and one group took Tibet for 2024. I know the year is not "
+        "necessarily complete in the sources, just give them whatever the documents report for Xizang's "
+        "foreign trade in 2024."
+    )
+    assert figure_of(query) == "2.8 billion yuan"
