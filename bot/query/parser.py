@@ -79,6 +79,11 @@ _VERBS = frozenset({
 })  # fmt: skip
 # counts of anyone or anything: they say nothing about which count is meant
 _ENDS_THE_COUNTED = frozenset({"i", "you", "he", "she", "it", "we", "they", "now", "until", "till", "today", "so"})
+# the place asked as a whole ("the whole region's total", "region-wide", "Kashi as a whole")
+_WHOLE_PLACE = re.compile(
+    r"\b(?:region[- ]?wide|(?:whole|entire)\s+(?:region|prefecture|province)|regional\s+total|as\s+a\s+whole)\b"
+)
+_A_PART = re.compile(r"\b(?:share|percent|percentage|proportion|part|portion)\b|%")
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "same"})
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 # "how many money", "how many percent": a learner's "how much", no count
@@ -363,6 +368,9 @@ class QueryParser:
         if aside and len(places) > 1:
             kept_places = [h for h in places if not set(lex.content_tokens(h.text)) <= aside]
             places = kept_places or places
+        if places and questions and _WHOLE_PLACE.search(questions[-1]) and not _A_PART.search(questions[-1]):
+            # (a share of the whole, "the FTZ's share of the region as a whole", is the part's)
+            places = self._the_whole(places, fold(text))
         folded_counted = folded
         if operator is not None and lex.only_a_total(operator, folded):
             # "how many tourists in 2023 altogether?" asks the total of one figure; a sum needs
@@ -477,6 +485,18 @@ class QueryParser:
             aside=frozenset(i for i, weight in context.items() if isinstance(weight, Aside)),
             pointed_back=pointed_back,
         )
+
+    def _the_whole(self, places: list[PlaceHit], folded: str) -> list[PlaceHit]:
+        """ "What was the whole region's total?", "... for Kashi as a whole": the place the question
+        names, wherever it names it, that holds the place read ("One is the whole region and one is
+        the pilot FTZ. Give me the region-wide total": Xinjiang, not its FTZ)."""
+        said = f" {' '.join(self.lexicon.fold_token(w) for w in words(folded))} "
+        # the nearest that holds it ("Kashi as a whole" beside "China"): the whole of the place asked
+        for holder in self.index.ancestors(places[0].place):
+            named = [t for t in self.index.place_name_words.get(holder, ()) if f" {t} " in said]
+            if named and self.index.vocabulary.places[holder].kind != "country":
+                return [PlaceHit(holder, 1.0, named[0])]
+        return places
 
     def _said_with_a_number(self, tagged: list[tuple[str, float]]) -> set[int]:
         """Positions of the scale and unit words said with a number ("138.3 billion yuan", "9,092

@@ -1754,3 +1754,13 @@ def test_a_request_for_others_begins_its_own_clause() -> None:
         "foreign trade in 2024."
     )
     assert figure_of(query) == "2.8 billion yuan"
+
+
+def test_the_whole_region_asked_is_the_place_that_holds_the_one_named() -> None:
+    query = (
+        "Someone says Xinjiang traded 189.98 billion yuan in 2024, but I think that is the free trade zone. "
+        "What was the whole region's trade in 2024?"
+    )
+    assert figure_of(query) == "435.11 billion yuan"
+    # a share of the whole is still the part's
+    assert figure_of("What was the FTZ's share of Xinjiang's trade as a whole in 2024?") == "43.66 percent"
