@@ -54,6 +54,8 @@ _CLAUSE_BREAK = re.compile(
     r"|(?<=[\w).%])['\"”’]\s+(?=(?:how|what|whats|which|when|is|was|did|does|so|and|but)\b)"
     # "for my chart I already have 2023, I need the 2022 figure": a request after a comma asks on its own
     r"|,\s+(?=(?:i\s+(?:only\s+|just\s+|really\s+|also\s+)?(?:need|want|would\s+like)|(?:just\s+|please\s+|so\s+)?(?:give|tell|show)\s+(?:me|us|them))\b)"
+    # "hello from almaty 🇰🇿 what was ...": in a chat, an emoji ends what it follows
+    r"|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF][\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]*\s*(?=\S)"
 )
 # words that put a question right ("oh wait ... gimme 2023 then", "actually just tell me 2013")
 _PUT_RIGHT = re.compile(

@@ -1764,3 +1764,16 @@ def test_the_whole_region_asked_is_the_place_that_holds_the_one_named() -> None:
     assert figure_of(query) == "435.11 billion yuan"
     # a share of the whole is still the part's
     assert figure_of("What was the FTZ's share of Xinjiang's trade as a whole in 2024?") == "43.66 percent"
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # where the asker is from or has been is background, and an emoji ends it
+        ("greetings from tashkent 🇺🇿 what was xinjiang's foreign trade in 2024", "435.11 billion yuan"),
+        ("my sister just moved to kashgar 🏡 how many trade partners did kashi have in 2023", "118"),
+        ("just got back from shigatse 🏔️ so how much tourism revenue did xizang make in 2023", "65.146 billion yuan"),
+    ],
+)
+def test_where_the_asker_is_from_or_has_been_is_background(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
