@@ -61,6 +61,8 @@ _CLAUSE_BREAK = re.compile(
 _PUT_RIGHT = re.compile(
     r"\b(?:actually|wait|instead|rather|then|i\s+mean|scratch\s+that|sorry|correction|make\s+that)\b"
 )
+# the asker found the answer to what they asked before ("ok saw it", "ah nvm found it")
+_FOUND_IT = re.compile(r"\b(?:nvm|never\s*mind|found\s+it|saw\s+it|got\s+it|see\s+it|have\s+it\s+now|ignore\s+that)\b")
 # a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
 _REQUEST = re.compile(
     r"\b(?:(?:i|we)\s+(?:\w+\s+)?(?:need|want|require|would\s+like)|(?:i'?d|we'?d)\s+like|(?:give|tell|show)\s+(?:me|us|them))\b"
@@ -686,7 +688,9 @@ class QueryParser:
             # (one that names its own period puts the question before it right: "... in 2020? hmm actually
             # just tell me 2013")
             corrects = has_period(clauses[last]) and _PUT_RIGHT.search(clauses[last]) is not None
-            questions = [last] if corrects else [*questions, last]
+            # ("what was xizang GDP 2023? ok saw it. so what about 2022": the asker found the first answer)
+            answered = any(_FOUND_IT.search(clauses[j]) for j in range(max(questions) + 1, last))
+            questions = [last] if corrects or answered else [*questions, last]
         if questions:
             asking = questions
 

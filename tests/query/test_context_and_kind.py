@@ -1777,3 +1777,15 @@ def test_the_whole_region_asked_is_the_place_that_holds_the_one_named() -> None:
 )
 def test_where_the_asker_is_from_or_has_been_is_background(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+def test_a_question_the_asker_found_the_answer_to_is_not_asked() -> None:
+    query = "how many tourists came to tibet in 2023? ah nvm found it. what was the tourism revenue of xizang in 2023"
+    assert figure_of(query) == "65.146 billion yuan"
+    query = "what was xinjiang's trade in 2024? ok got it. so what about xinjiang trade in 2021"
+    assert ask(query).status is not Status.ANSWERED
+
+
+def test_an_average_set_aside_is_not_the_year_asked() -> None:
+    # the documents give the 2012-2023 average (10.7%) and no 2023 rate of its own
+    assert figure_of("xizang industrial added value growth for 2023 alone, not the 2012-2023 average") is None
