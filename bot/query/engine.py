@@ -51,6 +51,8 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _AMOUNT_WORDS = frozenset({"value", "volume", "amount", "worth", "investment", "sum"})
 _BEFORE_A_FIGURE = frozenset({"of", "about", "around", "roughly", "nearly", "over", "some", "approximately"})
 _WORDS_AFTER = 3  # the words after a number that say what it counts ("2,365 passenger trips")
+# the year a stated number is said of, right after it and its unit ("690 million yuan in 2022")
+_SAID_OF_A_YEAR = re.compile(r"\s*(?:[a-z.$%]+\s+){0,3}?(?:in|for|during)\s+((?:19|20)\d{2})\b(?!\s*(?:-|to)\s*\d)")
 _NEAR = 6  # how far from a number a metric's word still says what the number is of
 _IN_ONE_CLAUSE = re.compile(r"[.,](?!\d)|(?<!\d)[.,]|[;:!?()\"\u2014]|\s-\s")  # (not the point of "83.7")
 
@@ -894,6 +896,11 @@ class Engine:
 
         said_after = tokens(_IN_ONE_CLAUSE.split(after, maxsplit=1)[0])
         if said_after and said_after[0] in units and said_after[0] not in figure:
+            return True
+        # ... or it is said of another year ("from 28.28 billion yuan in 2020 to 690 million yuan in
+        # 2022? That's backwards": 690 million said of 2022 is not the 2020 figure it is)
+        year = _SAID_OF_A_YEAR.match(after)
+        if year is not None and int(year[1]) not in fact.period.years:
             return True
         # ... or it counts what another of the place's figures counts ("traded with 10 countries and
         # regions" is no "10 billion yuan")

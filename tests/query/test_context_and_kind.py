@@ -1789,3 +1789,23 @@ def test_a_question_the_asker_found_the_answer_to_is_not_asked() -> None:
 def test_an_average_set_aside_is_not_the_year_asked() -> None:
     # the documents give the 2012-2023 average (10.7%) and no 2023 rate of its own
     assert figure_of("xizang industrial added value growth for 2023 alone, not the 2012-2023 average") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a number the question says of another year is not the figure of the year asked
+        (
+            "Kashi's trade partners: 118 in 2013 and 28 in 2023, if I read it right? Seems reversed. "
+            "How many partners did Kashi have in 2013?",
+            "28",
+        ),
+        (
+            "Xinjiang's GDP was 2.05 trillion yuan in 2015 and 930.69 billion yuan in 2024 according to my summary "
+            "- backwards, right? What was the GDP in 2015?",
+            "930.69 billion yuan",
+        ),
+    ],
+)
+def test_a_number_said_of_another_year_is_not_the_figure_stated(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
