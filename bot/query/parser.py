@@ -691,6 +691,15 @@ class QueryParser:
             # ("what was xizang GDP 2023? ok saw it. so what about 2022": the asker found the first answer)
             answered = any(_FOUND_IT.search(clauses[j]) for j in range(max(questions) + 1, last))
             questions = [last] if corrects or answered else [*questions, last]
+
+        # a check before the wh-question that ends the message ("2,365 flights and 2,128 passenger
+        # trips, or is it the reverse? How many flights did ... conduct?") tells what the asker has
+        def opens_with_wh(i: int) -> bool:
+            return next((w for w in clause_words[i] if w not in _OPENERS), "") in _WH_WORDS
+
+        wh_questions = [i for i in questions if opens_with_wh(i)]
+        if wh_questions and wh_questions[-1] == questions[-1] and len(wh_questions) < len(questions):
+            questions = wh_questions
         if questions:
             asking = questions
 

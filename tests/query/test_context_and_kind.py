@@ -1809,3 +1809,22 @@ def test_an_average_set_aside_is_not_the_year_asked() -> None:
 )
 def test_a_number_said_of_another_year_is_not_the_figure_stated(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # a yes/no check before the wh-question that ends the message tells what the asker has
+        (
+            "I read Xizang traded with 118 countries and regions in 2023. Isn't 118 the Kashi number? "
+            "How many partners does the article give for Xizang?",
+            "175 countries and regions",
+        ),
+        (
+            "Did Xinjiang's GDP reach 930.69 billion yuan in 2024? Or is that the 2015 one? What was the 2024 GDP?",
+            "2.05 trillion yuan",
+        ),
+    ],
+)
+def test_a_check_gives_way_to_the_wh_question_after_it(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
