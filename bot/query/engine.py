@@ -111,7 +111,12 @@ DERIVED = {
 SERIES_OPERATORS = frozenset({"sum", "difference", "average"})
 
 # Endings of English words, not of names: a rare word with one is a word, not a place.
-_ENGLISH_ENDING = re.compile(r"(?:is|iz)(?:e|ed|es|ing|ation|ations)$|(?:ment|ness|tion|sion)s?$|ly$|ings?$")
+_ENGLISH_ENDING = re.compile(
+    r"(?:is|iz)(?:e|ed|es|ing|ation|ations)$|(?:ment|ness|tion|sion)s?$|ly$|ings?$"
+    # who the asker is and the trade words they use ("hydrologist", "tonnage", "denominated",
+    # "handicrafts"): English derivations, rare as they may be, and no place names here
+    r"|olog(?:y|ies|ist|ists|ical)$|\w{4}ists?$|\w{3}isms?$|\w{3}ated$|crafts?$|\w{3}ages?$"
+)
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)?")

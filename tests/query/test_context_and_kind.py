@@ -1828,3 +1828,22 @@ def test_a_number_said_of_another_year_is_not_the_figure_stated(query: str, figu
 )
 def test_a_check_gives_way_to_the_wh_question_after_it(query: str, figure: str) -> None:
     assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize(
+    ("query", "figure"),
+    [
+        # rare English derivations ("tonnage", "dollar-denominated", "pharmacologist") are no unknown places
+        ("Give me the tonnage of materials UAVs carried in Xizang in 2023", "106 tons"),
+        ("Xizang 2023 foreign trade in dollar-denominated terms", "$138.08 million"),
+        # "my business partner" is a person, not a trade partner
+        ("My business partner asks how big Xizang's foreign trade was in 2023", "10 billion yuan"),
+    ],
+)
+def test_rare_english_words_and_people_are_not_places_or_metrics(query: str, figure: str) -> None:
+    assert figure_of(query) == figure
+
+
+@pytest.mark.parametrize("query", ["Almaty trade 2023", "Bishkek tourism 2023", "Kathmandu trade partners"])
+def test_an_unknown_city_is_still_an_unknown_place(query: str) -> None:
+    assert ask(query).status is not Status.ANSWERED
