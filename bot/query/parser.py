@@ -61,6 +61,10 @@ _CLAUSE_BREAK = re.compile(
 _PUT_RIGHT = re.compile(
     r"\b(?:actually|wait|instead|rather|then|i\s+mean|scratch\s+that|sorry|correction|make\s+that)\b"
 )
+# a period the question points back to ("for that same period", "those four months")
+_SAME_PERIOD = re.compile(
+    r"\b(?:same|that|those|this|these)\s+(?:same\s+)?(?:\w+\s+)?(?:period|months|stretch|timeframe|time\s+frame|quarter|half)\b"
+)
 # the asker found the answer to what they asked before ("ok saw it", "ah nvm found it")
 _FOUND_IT = re.compile(r"\b(?:nvm|never\s*mind|found\s+it|saw\s+it|got\s+it|see\s+it|have\s+it\s+now|ignore\s+that)\b")
 # a request anywhere in a clause ("For my report I need ...", "For the base year I'd like ...")
@@ -724,7 +728,13 @@ class QueryParser:
         # remembered; "what has it grown to?" and "what is it now?" ask about today
         looks_back = not {w for i in asking for w in clause_words[i]} & _TODAY
 
+        # "What I still lack is the year-on-year increase for that same period": the period is the one
+        # said before
+        points_back = not asked_period and any(_SAME_PERIOD.search(clauses[i]) for i in asking)
+
         def mark(i: int, c: str) -> str:
+            if points_back and i not in asking and has_period(c.replace(CONTEXT_MARK, " ")):
+                return f" {RECALLED_MARK} {c.replace(CONTEXT_MARK, ' ')}"
             if i in asking or CONTEXT_MARK in c:
                 return c
             if (asked_period and has_period(c)) or (asked_place and has_place(c)):

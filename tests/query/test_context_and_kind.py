@@ -1847,3 +1847,12 @@ def test_rare_english_words_and_people_are_not_places_or_metrics(query: str, fig
 @pytest.mark.parametrize("query", ["Almaty trade 2023", "Bishkek tourism 2023", "Kathmandu trade partners"])
 def test_an_unknown_city_is_still_an_unknown_place(query: str) -> None:
     assert ask(query).status is not Status.ANSWERED
+
+
+def test_that_same_period_is_the_period_said_before() -> None:
+    # the Jan-Apr 2024 value is context, but "that same period" points back to its period
+    query = (
+        "For my thesis chapter I have the Jan-Apr 2024 trade value for Xizang already. "
+        "What I still lack is the yoy increase for that same period."
+    )
+    assert figure_of(query) == "201.7 percent"
