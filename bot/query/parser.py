@@ -85,14 +85,17 @@ _VERBS = frozenset({
     "work", "works", "serve", "serves", "employ", "employs", "cover", "covers", "open", "opens",
     "took", "take", "takes", "carry", "carries", "flown", "sold", "built", "made", "set",
 })  # fmt: skip
-# counts of anyone or anything: they say nothing about which count is meant
+# "how many flight they do", "how many until now": a pronoun or a time ends the noun counted
 _ENDS_THE_COUNTED = frozenset({"i", "you", "he", "she", "it", "we", "they", "now", "until", "till", "today", "so"})
 # the place asked as a whole ("the whole region's total", "region-wide", "Kashi as a whole")
 _WHOLE_PLACE = re.compile(
     r"\b(?:region[- ]?wide|(?:whole|entire)\s+(?:region|prefecture|province)|regional\s+total|as\s+a\s+whole)\b"
 )
+# a part of the whole asked ("the FTZ's share of the region as a whole")
 _A_PART = re.compile(r"\b(?:share|percent|percentage|proportion|part|portion)\b|%")
+# words that point back to what an earlier clause named ("the growth of that output")
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these", "same"})
+# counts of anyone or anything: they say nothing about which count is meant
 _GENERIC_COUNTED = frozenset({"people", "person", "ppl", "one", "time", "thing", "item", "unit", "folk"})
 # "how many money", "how many percent": a learner's "how much", no count
 _UNCOUNTED = frozenset({"money", "cash", "percent", "percentage", "%"})
@@ -626,7 +629,6 @@ class QueryParser:
                 or word[:1].isdigit()
                 or word in _VERBS
                 or word.endswith("ed")
-                # "how many flight they do", "how many until now": a pronoun or a time ends the noun
                 or word in _ENDS_THE_COUNTED
             ):
                 break
