@@ -434,14 +434,12 @@ class Engine:
         """Whether the fact counts what "how many" asks: its figure, metric or unit says it (its
         sentence may name other things: "... general aviation enterprises flew 2,128 flights")."""
         index = self.index
-        said = (
-            index.unit_words.get(fact.unit, frozenset()),
-            index.metric_name_tokens.get(fact.metric, frozenset()),
-            self.store.vocabulary.lexicon.content_tokens(fact.figure),
-            index.measure_of_word,
+        return (
+            counted in index.unit_words.get(fact.unit, frozenset())
+            or counted in index.metric_name_tokens.get(fact.metric, frozenset())
+            or counted in self.store.vocabulary.lexicon.content_tokens(fact.figure)
+            or counted in index.measure_of_word
         )
-        # the counted noun is singular ("how many ton" counts tons)
-        return any(counted in those or any(singular(w) == counted for w in those) for those in said)
 
     def _counted_noun(self, fact: Fact) -> str:
         said = [w for w in words(fact.figure) if not w[:1].isdigit()]

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from bot.query.index import HEAD_WEIGHT, PlacePhrase, VocabularyIndex
 from bot.query.lexicon import Kind
@@ -585,12 +586,17 @@ class QueryParser:
         """Whether the words asking an average are part of a metric's name the question says whole
         ("What share of China's total is Xizang's average annual water resource?"): that average is
         a figure the documents print, named to say what the share is of."""
-        lex = self.lexicon
-        said = set(lex.content_tokens(folded))
-        return any(
-            asked in name.lower() and set(lex.content_tokens(name)) <= said
+        said = set(self.lexicon.content_tokens(folded))
+        return any(asked in name and tokens <= said for name, tokens in self._average_names)
+
+    @cached_property
+    def _average_names(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The metric names that say "average" ("average annual water resources"), with their words."""
+        return tuple(
+            (name.lower(), frozenset(self.lexicon.content_tokens(name)))
             for metric in self.index.vocabulary.metrics.values()
             for name in (metric.name, *metric.aliases)
+            if "averag" in name.lower()
         )
 
     @staticmethod
@@ -678,18 +684,21 @@ class QueryParser:
         ]
         if informative:
             asking = informative
+
+        def opens_with_wh(i: int) -> bool:
+            return next((w for w in clause_words[i] if w not in _OPENERS), "") in _WH_WORDS
+
         # a clause that ends in a question mark asks before one that only holds a wh-word
         # ("I am tracking how fast Tibet's trade has been expanding. ... How much did it rise?")
         # (and so does a last request or wh-question, its question mark left off: "Is it true that UAVs flew
         # 2,128 flights? I need the number of UAV flights.", "... in 2024? and what about 2021")
         questions = [i for i in asking if ASKED_MARK in clauses[i]]
         last = max(i for i, c in enumerate(clauses) if c.strip())
-        opening = next((w for w in clause_words[last] if w not in _OPENERS), "")
         if (
             questions
             and last in asking
             and last not in questions
-            and (_REQUEST.search(clauses[last]) or opening in _WH_WORDS)
+            and (_REQUEST.search(clauses[last]) or opens_with_wh(last))
         ):
             # (one that names its own period puts the question before it right: "... in 2020? hmm actually
             # just tell me 2013")
@@ -700,9 +709,6 @@ class QueryParser:
 
         # a check before the wh-question that ends the message ("2,365 flights and 2,128 passenger
         # trips, or is it the reverse? How many flights did ... conduct?") tells what the asker has
-        def opens_with_wh(i: int) -> bool:
-            return next((w for w in clause_words[i] if w not in _OPENERS), "") in _WH_WORDS
-
         wh_questions = [i for i in questions if opens_with_wh(i)]
         if wh_questions and wh_questions[-1] == questions[-1] and len(wh_questions) < len(questions):
             questions = wh_questions
@@ -735,8 +741,10 @@ class QueryParser:
         points_back = not asked_period and any(_SAME_PERIOD.search(clauses[i]) for i in asking)
 
         def mark(i: int, c: str) -> str:
-            if points_back and i not in asking and has_period(c.replace(CONTEXT_MARK, " ")):
-                return f" {RECALLED_MARK} {c.replace(CONTEXT_MARK, ' ')}"
+            if points_back and i not in asking:
+                uncontexted = c.replace(CONTEXT_MARK, " ")
+                if has_period(uncontexted):
+                    return f" {RECALLED_MARK} {uncontexted}"
             if i in asking or CONTEXT_MARK in c:
                 return c
             if (asked_period and has_period(c)) or (asked_place and has_place(c)):

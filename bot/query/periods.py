@@ -135,8 +135,14 @@ _LATEST = re.compile(r"\b(latest|most recent|newest|to date|so far|currently|cur
 _SPACES = re.compile(r"\s{2,}")
 
 
-def _cut(text: str, match: re.Match[str]) -> str:
-    return _SPACES.sub(" ", f"{text[: match.start()]} {text[match.end() :]}").strip()
+def _cut(text: str, *matches: re.Match[str]) -> str:
+    """The text without what the matches read (they do not overlap)."""
+    kept, at = [], 0
+    for match in sorted(matches, key=lambda m: m.start()):
+        kept.append(text[at : match.start()])
+        at = match.end()
+    kept.append(text[at:])
+    return _SPACES.sub(" ", " ".join(kept)).strip()
 
 
 _CJK_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -251,10 +257,7 @@ def extract_period(text: str, today: date | None = None, context: tuple[str, str
             for lone in _LONE_YEAR.finditer(text):
                 outside = not match.start() <= lone.start() < match.end()
                 if outside and int(lone[1]) == period.start.year and not any(a <= lone.start() < b for a, b in skip):
-                    rest = f"{text[: match.start()]} {text[match.end() : lone.start()]} {text[lone.end() :]}"
-                    if lone.start() < match.start():
-                        rest = f"{text[: lone.start()]} {text[lone.end() : match.start()]} {text[match.end() :]}"
-                    return PeriodMatch(parse_period(lone[1]), _SPACES.sub(" ", rest).strip(), whole_year=True)
+                    return PeriodMatch(parse_period(lone[1]), _cut(text, match, lone), whole_year=True)
         return PeriodMatch(period, _cut(text, match), whole_year=whole_year)
     match = _search(_RELATIVE, text, skip)
     if match is not None:
